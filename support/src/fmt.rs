@@ -1,0 +1,87 @@
+//! Numbers and headings printed the same way in every lesson.
+
+use std::time::Duration;
+
+/// A byte count in binary units: `512 B`, `4.0 KiB`, `1.5 MiB`, `2.00 GiB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = UNITS[0];
+    for next in &UNITS[1..] {
+        if value < 1024.0 {
+            break;
+        }
+        value /= 1024.0;
+        unit = next;
+    }
+    if value < 10.0 {
+        format!("{value:.2} {unit}")
+    } else {
+        format!("{value:.1} {unit}")
+    }
+}
+
+/// A duration with a unit a reader can compare at a glance: `850 ns`, `12.3 µs`, `4.56 ms`, `1.20 s`.
+pub fn duration(d: Duration) -> String {
+    let ns = d.as_nanos() as f64;
+    if ns < 1_000.0 {
+        format!("{ns:.0} ns")
+    } else if ns < 1_000_000.0 {
+        format!("{:.1} µs", ns / 1_000.0)
+    } else if ns < 1_000_000_000.0 {
+        format!("{:.2} ms", ns / 1_000_000.0)
+    } else {
+        format!("{:.2} s", ns / 1_000_000_000.0)
+    }
+}
+
+/// An address as the kernel prints it in `/proc/<pid>/maps`: lower-case hex, `0x` prefix.
+pub fn address(addr: u64) -> String {
+    format!("{addr:#014x}")
+}
+
+/// Prints a chapter title; lessons call it once at the top of `main`.
+pub fn chapter(number: u32, title: &str) {
+    let line = format!("Chapter {number:02} · {title}");
+    println!("{line}\n{}", "═".repeat(line.chars().count()));
+}
+
+/// Prints a step heading. Headings match the headings of the chapter's page, so a reader
+/// can find in the book what the lesson is showing.
+pub fn step(title: &str) {
+    println!(
+        "\n── {title} {}",
+        "─".repeat(60usize.saturating_sub(title.chars().count()))
+    );
+}
+
+/// Prints an indented explanatory note under a step.
+pub fn note(text: &str) {
+    for line in text.lines() {
+        println!("  │ {line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_pick_a_readable_unit() {
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(4096), "4.00 KiB");
+        assert_eq!(bytes(1536 * 1024), "1.50 MiB");
+        assert_eq!(bytes(300 * 1024 * 1024), "300.0 MiB");
+    }
+
+    #[test]
+    fn durations_pick_a_readable_unit() {
+        assert_eq!(duration(Duration::from_nanos(850)), "850 ns");
+        assert_eq!(duration(Duration::from_nanos(12_345)), "12.3 µs");
+        assert_eq!(duration(Duration::from_micros(4_560)), "4.56 ms");
+        assert_eq!(duration(Duration::from_millis(1_200)), "1.20 s");
+    }
+}
