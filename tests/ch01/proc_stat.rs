@@ -60,7 +60,11 @@ fn reads_this_very_process() {
     );
     // The test runs on a thread of its own; /proc/self describes the main thread, which is
     // asleep waiting for it, so the state is R or S depending on who looks when.
-    assert!("RS".contains(stat.state), "state letter of a live process: {:?}", stat.state);
+    assert!(
+        "RS".contains(stat.state),
+        "state letter of a live process: {:?}",
+        stat.state
+    );
     assert!(
         stat.num_threads >= 1,
         "every process has at least one thread"
