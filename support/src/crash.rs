@@ -1,0 +1,244 @@
+//! Running something that may crash in a subprocess, and saying how it ended.
+//!
+//! A demonstration that kills its whole process (a segfault in a thread, an abort) must
+//! not kill the lesson or the test showing it. So the lesson (or test) runs *itself* again
+//! as a child process with an argument that says "do the crash", waits with a time limit,
+//! and reports the child's exit code or the signal that killed it — by name.
+//!
+//! Output is captured in unlinked temporary files rather than pipes: a grandchild that
+//! outlives a killed child cannot then keep us waiting for the end of a pipe.
+
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek};
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// The environment variable a re-run test sees, so it knows it is the isolated copy.
+pub const RERUN_ENV: &str = "SUPPORT_CRASH_RERUN";
+
+/// How a child process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// It called `exit(code)` (or returned from `main`).
+    Exited(i32),
+    /// The kernel ended it with this signal; `core_dumped` when a core file was requested.
+    Signaled { signal: i32, core_dumped: bool },
+    /// It ran past the time limit and was killed with `SIGKILL`.
+    TimedOut,
+}
+
+impl Ending {
+    /// True for `Exited(0)` only.
+    pub fn success(&self) -> bool {
+        *self == Ending::Exited(0)
+    }
+}
+
+impl fmt::Display for Ending {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ending::Exited(code) => write!(f, "exited with status {code}"),
+            Ending::Signaled {
+                signal,
+                core_dumped,
+            } => {
+                write!(
+                    f,
+                    "killed by signal {signal} ({}: {})",
+                    signal_name(*signal),
+                    signal_meaning(*signal)
+                )?;
+                if *core_dumped {
+                    write!(f, ", core dumped")?;
+                }
+                Ok(())
+            }
+            Ending::TimedOut => write!(f, "did not finish in time and was killed"),
+        }
+    }
+}
+
+/// A finished child: how it ended, what it printed, how long it took.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub ending: Ending,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+/// Runs `command` with stdout and stderr captured, killing it if it runs past `limit`.
+pub fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
+    let mut out = capture_file()?;
+    let mut err = capture_file()?;
+    let start = Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(out.try_clone()?)
+        .stderr(err.try_clone()?)
+        .spawn()?;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if start.elapsed() > limit {
+            // Kill and reap, so no zombie is left behind.
+            child.kill().ok();
+            child.wait()?;
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let elapsed = start.elapsed();
+    let ending = match status {
+        None => Ending::TimedOut,
+        Some(status) => match (status.code(), status.signal()) {
+            (Some(code), _) => Ending::Exited(code),
+            (None, Some(signal)) => Ending::Signaled {
+                signal,
+                core_dumped: status.core_dumped(),
+            },
+            (None, None) => Ending::TimedOut,
+        },
+    };
+    Ok(Finished {
+        ending,
+        stdout: read_back(&mut out)?,
+        stderr: read_back(&mut err)?,
+        elapsed,
+    })
+}
+
+/// Runs the current executable again with `args` (a lesson's hidden demonstration mode).
+pub fn run_self(args: &[&str], limit: Duration) -> io::Result<Finished> {
+    let exe = std::env::current_exe()?;
+    run(Command::new(exe).args(args), limit)
+}
+
+/// Re-runs one test of the current test binary, alone, in a fresh process with
+/// [`RERUN_ENV`] set. `test` is the test's full path (`grading::stem::name`).
+///
+/// Use it for a test that forks: libtest runs tests on threads, and forking from a
+/// multi-threaded process is only safe for async-signal-safe code. In the re-run, the test
+/// is the only one running, and [`is_rerun`] tells it to do the real work.
+pub fn rerun_test(test: &str, limit: Duration) -> io::Result<Finished> {
+    let exe = std::env::current_exe()?;
+    run(
+        Command::new(exe)
+            .args(["--exact", test, "--nocapture", "--test-threads=1"])
+            .env(RERUN_ENV, "1"),
+        limit,
+    )
+}
+
+/// True inside a test started by [`rerun_test`].
+pub fn is_rerun() -> bool {
+    std::env::var_os(RERUN_ENV).is_some()
+}
+
+/// The name of a Linux signal number (x86, ARM and RISC-V numbering), e.g. `SIGSEGV`.
+pub fn signal_name(signal: i32) -> &'static str {
+    SIGNALS
+        .iter()
+        .find(|(number, _, _)| *number == signal)
+        .map_or("an unnamed signal", |(_, name, _)| name)
+}
+
+/// What a signal usually means, in a few words.
+pub fn signal_meaning(signal: i32) -> &'static str {
+    SIGNALS
+        .iter()
+        .find(|(number, _, _)| *number == signal)
+        .map_or("see `man 7 signal`", |(_, _, meaning)| meaning)
+}
+
+/// An open, already-deleted temporary file: mode 0600, created exclusively, and gone from
+/// the file system as soon as it is opened, so nothing is left behind even on a crash.
+fn capture_file() -> io::Result<File> {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "support-crash-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)?;
+    std::fs::remove_file(&path)?;
+    Ok(file)
+}
+
+fn read_back(file: &mut File) -> io::Result<String> {
+    file.rewind()?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// (number, name, meaning) of the signals a reader is likely to meet.
+const SIGNALS: &[(i32, &str, &str)] = &[
+    (1, "SIGHUP", "the terminal hung up"),
+    (2, "SIGINT", "interrupted, e.g. Ctrl-C"),
+    (3, "SIGQUIT", "quit, e.g. Ctrl-\\"),
+    (4, "SIGILL", "illegal instruction"),
+    (5, "SIGTRAP", "trace or breakpoint trap"),
+    (6, "SIGABRT", "aborted, e.g. by abort()"),
+    (7, "SIGBUS", "bus error: bad memory access"),
+    (8, "SIGFPE", "arithmetic error"),
+    (9, "SIGKILL", "killed; cannot be caught"),
+    (10, "SIGUSR1", "user-defined signal 1"),
+    (11, "SIGSEGV", "invalid memory reference"),
+    (12, "SIGUSR2", "user-defined signal 2"),
+    (13, "SIGPIPE", "wrote to a pipe with no reader"),
+    (14, "SIGALRM", "timer expired"),
+    (15, "SIGTERM", "asked to terminate"),
+    (17, "SIGCHLD", "a child stopped or ended"),
+    (18, "SIGCONT", "continue if stopped"),
+    (19, "SIGSTOP", "stopped; cannot be caught"),
+    (20, "SIGTSTP", "stopped at the terminal, e.g. Ctrl-Z"),
+    (24, "SIGXCPU", "CPU time limit exceeded"),
+    (25, "SIGXFSZ", "file size limit exceeded"),
+    (31, "SIGSYS", "bad system call"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_common_signals() {
+        assert_eq!(signal_name(11), "SIGSEGV");
+        assert_eq!(signal_name(6), "SIGABRT");
+        assert_eq!(signal_name(99), "an unnamed signal");
+        let killed = Ending::Signaled {
+            signal: 9,
+            core_dumped: false,
+        };
+        assert_eq!(
+            killed.to_string(),
+            "killed by signal 9 (SIGKILL: killed; cannot be caught)"
+        );
+    }
+
+    #[test]
+    fn reports_exit_status_signal_and_timeout() {
+        let limit = Duration::from_secs(5);
+        let ok = run(Command::new("sh").args(["-c", "echo hi; exit 3"]), limit).unwrap();
+        assert_eq!((ok.ending, ok.stdout.as_str()), (Ending::Exited(3), "hi\n"));
+        let killed = run(Command::new("sh").args(["-c", "kill -SEGV $$"]), limit).unwrap();
+        assert!(matches!(killed.ending, Ending::Signaled { signal: 11, .. }));
+        let slow = run(
+            Command::new("sleep").arg("5"),
+            Duration::from_millis(100),
+        )
+        .unwrap();
+        assert_eq!(slow.ending, Ending::TimedOut);
+    }
+}

@@ -1,0 +1,103 @@
+//! The threads of this process as the kernel sees them: each one a *task* with its own
+//! ID, listed under `/proc/self/task`.
+//!
+//! Rust's [`std::thread::ThreadId`] is Rust's own counter; the kernel knows a thread by its
+//! TID. This module asks the kernel, through `/proc`, so it needs no system-call crate:
+//! `/proc/thread-self` is a link to `<pid>/task/<tid>` of whichever thread reads it.
+
+use procfs::process::Process;
+
+use crate::proc::{ProcessError, explain};
+
+/// One task (thread) of this process, as listed in `/proc/self/task/<tid>/stat`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    /// The kernel's thread ID. The main thread's TID equals the process's PID.
+    pub tid: i32,
+    /// The thread's name (`comm`, at most 15 bytes): Rust sets it from
+    /// `thread::Builder::name`; an unnamed thread inherits the program's name.
+    pub name: String,
+    /// The one-letter state (`R`, `S`, ...); [`crate::proc::state_name`] explains it.
+    pub state: char,
+    /// The CPU this task last ran on (field 39 of its `stat`).
+    pub last_cpu: Option<i32>,
+}
+
+/// The calling thread's kernel TID, read from the `/proc/thread-self` link
+/// (`"<pid>/task/<tid>"`): the same number `gettid()` returns.
+pub fn tid() -> i32 {
+    let link = std::fs::read_link("/proc/thread-self")
+        .expect("/proc/thread-self exists on Linux 3.17 and later");
+    link.file_name()
+        .and_then(|name| name.to_str())
+        .and_then(|name| name.parse().ok())
+        .expect("/proc/thread-self points at <pid>/task/<tid>")
+}
+
+/// Every task of this process, sorted by TID. Threads that exit while the list is being
+/// read are left out rather than reported as errors.
+pub fn tasks() -> Result<Vec<Task>, ProcessError> {
+    let me = std::process::id() as i32;
+    let process = Process::myself().map_err(|e| explain(me, "/proc/self", e))?;
+    let iter = process
+        .tasks()
+        .map_err(|e| explain(me, "/proc/self/task", e))?;
+    let mut tasks: Vec<Task> = iter
+        .flatten()
+        .filter_map(|task| {
+            let stat = task.stat().ok()?;
+            Some(Task {
+                tid: task.tid,
+                name: stat.comm,
+                state: stat.state,
+                last_cpu: stat.processor,
+            })
+        })
+        .collect();
+    tasks.sort_by_key(|task| task.tid);
+    Ok(tasks)
+}
+
+/// How many threads this process has right now (the entries of `/proc/self/task`).
+pub fn count() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .map(|entries| entries.count())
+        .unwrap_or(0)
+}
+
+/// Panics unless this process has exactly one thread. Call it before `fork`: a child
+/// forked from a multi-threaded process gets only the forking thread, and any lock another
+/// thread held at that instant stays locked in the child forever.
+pub fn assert_single_threaded(before: &str) {
+    let threads = count();
+    assert_eq!(
+        threads, 1,
+        "{before}: the process has {threads} threads; fork only from a single-threaded process"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spawned_thread_is_a_task_of_this_process() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let worker = std::thread::Builder::new()
+            .name("probe".into())
+            .spawn(move || {
+                tx.send(tid()).unwrap();
+                done_rx.recv().ok();
+            })
+            .unwrap();
+        let worker_tid = rx.recv().unwrap();
+        let listed = tasks().unwrap();
+        done_tx.send(()).unwrap();
+        worker.join().unwrap();
+        let task = listed.iter().find(|t| t.tid == worker_tid).expect("listed");
+        assert_eq!(task.name, "probe");
+        assert_ne!(worker_tid, tid());
+        assert!(listed.iter().any(|t| t.tid == std::process::id() as i32));
+    }
+}
