@@ -1,1 +1,57 @@
-fn main() {}
+//! `cargo xtask`: the book's own tool. One module per command, plus the exercise
+//! catalogue, the test runner and the checks they share.
+
+mod book;
+mod catalog;
+mod processes;
+mod grade;
+mod runner;
+mod test;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit status for bad usage or a broken set-up, distinct from "some exercises failed" (1).
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "Read, run, grade and check the book", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Debug, Subcommand)]
+enum Commands {
+    /// Build the book into target/book/ (installing mdbook once, into .tools/, if missing).
+    Book {
+        /// Serve it on http://127.0.0.1:PORT and rebuild on every change.
+        #[arg(long)]
+        serve: bool,
+        /// Port for --serve.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Grade your exercises: a chapter number (`01`), an exercise id, or nothing for all.
+    Grade(grade::GradeArgs),
+    /// Maintainer check: solutions pass, stubs fail, and every part of every chapter fits.
+    Verify,
+    /// Everything CI runs: fmt, clippy, tests, rustdoc, verify, and the book build.
+    Test,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Commands::Book { serve, port } => book::run(serve, port).map(|()| ExitCode::SUCCESS),
+        Commands::Grade(args) => grade::run(&args),
+        Commands::Verify => verify::run(),
+        Commands::Test => test::run(),
+    };
+    outcome.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        ExitCode::from(EXIT_USAGE)
+    })
+}

@@ -1,0 +1,2 @@
+//! placeholder
+pub fn run(_serve: bool, _port: u16) -> anyhow::Result<()> { Ok(()) }

@@ -1,0 +1,225 @@
+//! `cargo xtask grade`: compile each chapter's exercises once, run each exercise's tests
+//! in its own sandboxed process group, and report a verdict per exercise — for a person,
+//! as JSON, or as JUnit XML for a class's CI.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::catalog::{self, Exercise};
+use crate::runner::{self, Build, Outcome, Verdict};
+
+#[derive(Debug, clap::Args)]
+pub struct GradeArgs {
+    /// Chapter numbers (`01`) or exercise ids (`proc_stat`); none grades everything.
+    pub targets: Vec<String>,
+    /// Print one JSON document instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the results as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Grade the reference solutions instead of your files (for maintainers).
+    #[arg(long, hide = true)]
+    pub solutions: bool,
+}
+
+/// One graded exercise.
+#[derive(Debug, Clone)]
+pub struct Graded {
+    pub exercise: Exercise,
+    pub outcome: Outcome,
+}
+
+pub fn run(args: &GradeArgs) -> Result<ExitCode> {
+    let root = catalog::repo_root();
+    let chapters = catalog::load(&root)?;
+    let selected = catalog::select(&chapters, &args.targets)?;
+    let quiet = args.json;
+    let results = grade(&root, &selected, args.solutions, |graded| {
+        if !quiet {
+            print_verdict(graded);
+        }
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&to_json(&results))?);
+    } else {
+        print_summary(&results);
+    }
+    if let Some(path) = &args.junit {
+        std::fs::write(path, to_junit(&results)).with_context(|| format!("failed to write {}", path.display()))?;
+    }
+    let all_passed = results.iter().all(|g| g.outcome.verdict.passed());
+    Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Grades `exercises` (stubs, or the solutions when `solutions`), calling `report` as
+/// each verdict arrives.
+pub fn grade(
+    root: &Path,
+    exercises: &[Exercise],
+    solutions: bool,
+    mut report: impl FnMut(&Graded),
+) -> Result<Vec<Graded>> {
+    let mut results = Vec::new();
+    let mut chapters: Vec<u32> = exercises.iter().map(|e| e.chapter).collect();
+    chapters.dedup();
+    for chapter in chapters {
+        let kind = if solutions { "solutions" } else { "exercises" };
+        let package = format!("{kind}-{chapter:02}");
+        let started = Instant::now();
+        let build = runner::build_tests(root, &package)?;
+        for exercise in exercises.iter().filter(|e| e.chapter == chapter) {
+            let outcome = match &build {
+                Build::Ready(binary) => runner::run_exercise(root, binary, exercise)?,
+                Build::DoesNotCompile(message) => Outcome {
+                    verdict: Verdict::DoesNotCompile { message: message.clone() },
+                    elapsed: started.elapsed(),
+                    output: message.clone(),
+                },
+            };
+            let graded = Graded { exercise: exercise.clone(), outcome };
+            report(&graded);
+            results.push(graded);
+        }
+    }
+    Ok(results)
+}
+
+fn print_verdict(graded: &Graded) {
+    let verdict = &graded.outcome.verdict;
+    let mark = match verdict {
+        Verdict::Passed => "✓",
+        Verdict::NotStarted => "·",
+        _ => "✗",
+    };
+    println!(
+        "{mark} {:02} {:<18} {:<16} {:>6.2} s",
+        graded.exercise.chapter,
+        graded.exercise.id,
+        verdict.label(),
+        graded.outcome.elapsed.as_secs_f64()
+    );
+    if !verdict.passed() && !matches!(verdict, Verdict::NotStarted) {
+        for line in verdict.reason().lines().take(MAX_REASON_LINES) {
+            println!("      {line}");
+        }
+        println!("      (file: exercises/ch{:02}/{})", graded.exercise.chapter, graded.exercise.file.display());
+    }
+}
+
+fn print_summary(results: &[Graded]) {
+    let count = |label: &str| results.iter().filter(|g| g.outcome.verdict.label() == label).count();
+    let passed = count("passed");
+    let not_started = count("not started");
+    println!(
+        "\n{passed} passed, {} failed ({not_started} not started) of {} exercises",
+        results.len() - passed,
+        results.len()
+    );
+    if passed < results.len() {
+        println!("A hint for any of them: cargo xtask hint <id>");
+    }
+}
+
+fn to_json(results: &[Graded]) -> serde_json::Value {
+    let exercises: Vec<serde_json::Value> = results
+        .iter()
+        .map(|g| {
+            serde_json::json!({
+                "id": g.exercise.id,
+                "chapter": g.exercise.chapter,
+                "file": format!("exercises/ch{:02}/{}", g.exercise.chapter, g.exercise.file.display()),
+                "verdict": g.outcome.verdict.label(),
+                "reason": g.outcome.verdict.reason(),
+                "seconds": round_ms(g.outcome.elapsed),
+            })
+        })
+        .collect();
+    let passed = results.iter().filter(|g| g.outcome.verdict.passed()).count();
+    serde_json::json!({ "passed": passed, "total": results.len(), "exercises": exercises })
+}
+
+fn round_ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+/// JUnit XML: one test suite per chapter, one test case per exercise.
+fn to_junit(results: &[Graded]) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"exercises\">\n");
+    let mut chapters: Vec<u32> = results.iter().map(|g| g.exercise.chapter).collect();
+    chapters.dedup();
+    for chapter in chapters {
+        let cases: Vec<&Graded> = results.iter().filter(|g| g.exercise.chapter == chapter).collect();
+        let failures = cases.iter().filter(|g| !g.outcome.verdict.passed()).count();
+        let seconds: f64 = cases.iter().map(|g| g.outcome.elapsed.as_secs_f64()).sum();
+        xml += &format!(
+            "  <testsuite name=\"chapter {chapter:02}\" tests=\"{}\" failures=\"{failures}\" time=\"{seconds:.3}\">\n",
+            cases.len()
+        );
+        for graded in cases {
+            let verdict = &graded.outcome.verdict;
+            xml += &format!(
+                "    <testcase classname=\"ch{chapter:02}\" name=\"{}\" time=\"{:.3}\"",
+                escape(&graded.exercise.id),
+                graded.outcome.elapsed.as_secs_f64()
+            );
+            if verdict.passed() {
+                xml += "/>\n";
+            } else {
+                xml += &format!(
+                    ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                    escape(verdict.label()),
+                    escape(&verdict.reason())
+                );
+            }
+        }
+        xml += "  </testsuite>\n";
+    }
+    xml + "</testsuites>\n"
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A long snapshot diff is cut here; `--json` and `--junit` keep all of it.
+const MAX_REASON_LINES: usize = 40;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graded(id: &str, verdict: Verdict) -> Graded {
+        let exercise = Exercise {
+            id: id.into(),
+            file: "src/x.rs".into(),
+            title: String::new(),
+            hint: String::new(),
+            timeout_secs: None,
+            chapter: 1,
+        };
+        Graded { exercise, outcome: Outcome { verdict, elapsed: Duration::from_millis(1500), output: String::new() } }
+    }
+
+    #[test]
+    fn junit_marks_failures_and_escapes() {
+        let xml = to_junit(&[
+            graded("ok", Verdict::Passed),
+            graded("bad", Verdict::Failed { reason: "left < right & \"so\"".into() }),
+        ]);
+        assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
+        assert!(xml.contains("<testcase classname=\"ch01\" name=\"ok\" time=\"1.500\"/>"), "{xml}");
+        assert!(xml.contains("left &lt; right &amp; &quot;so&quot;"), "{xml}");
+    }
+
+    #[test]
+    fn json_counts_and_labels() {
+        let json = to_json(&[graded("ok", Verdict::Passed), graded("todo", Verdict::NotStarted)]);
+        assert_eq!(json["passed"], 1);
+        assert_eq!(json["exercises"][1]["verdict"], "not started");
+        assert_eq!(json["exercises"][0]["seconds"], 1.5);
+    }
+}

@@ -1,0 +1,284 @@
+//! Building a chapter's test binary and running one exercise's tests in a sandbox of
+//! processes: its own process group, a time limit, a process-count limit, and a sweep
+//! that leaves nothing behind.
+//!
+//! Why not `cargo test` directly: one learner's deadlock must not stop the grading of the
+//! next exercise, a fork bomb must not take the machine down, and a verdict must say
+//! *what probably happened* (blocked or spinning, which signal), not just "failed".
+
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+use crate::catalog::Exercise;
+
+/// How many processes one exercise may have alive at once before it counts as a fork bomb.
+pub const MAX_PROCESSES: usize = 64;
+
+/// The result of compiling a chapter's tests.
+#[derive(Debug)]
+pub enum Build {
+    /// The test executable.
+    Ready(PathBuf),
+    /// The compiler's own message, for the learner to read.
+    DoesNotCompile(String),
+}
+
+/// Compiles `package`'s library tests without running them and returns the test binary.
+pub fn build_tests(root: &Path, package: &str) -> Result<Build> {
+    let output = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args(["test", "--lib", "--no-run", "--message-format=json-render-diagnostics", "--package", package])
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("failed to start `cargo test --no-run -p {package}`"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Ok(Build::DoesNotCompile(compiler_message(&String::from_utf8_lossy(&output.stderr))));
+    }
+    let crate_name = package.replace('-', "_");
+    for line in stdout.lines().filter(|l| l.starts_with('{')) {
+        let message: serde_json::Value = serde_json::from_str(line).context("cargo printed invalid JSON")?;
+        let is_our_test = message["reason"] == "compiler-artifact"
+            && message["profile"]["test"] == true
+            && message["target"]["name"] == crate_name.as_str();
+        if let (true, Some(executable)) = (is_our_test, message["executable"].as_str()) {
+            return Ok(Build::Ready(PathBuf::from(executable)));
+        }
+    }
+    bail!("cargo built `{package}` but named no test executable")
+}
+
+/// Cargo's progress lines are noise next to a compile error; keep the compiler's words.
+fn compiler_message(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|line| {
+            let trimmed = line.trim_start();
+            !(trimmed.starts_with("Compiling ") || trimmed.starts_with("Blocking ") || trimmed.starts_with("Finished "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
+/// What happened when an exercise's tests ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    /// Every failing test stopped at a `todo!()`: the learner has not started.
+    NotStarted,
+    /// A test failed: the assertion or snapshot diff.
+    Failed { reason: String },
+    /// Killed after the time limit; the diagnosis says whether it was blocked or spinning.
+    TimedOut { limit: Duration, diagnosis: String },
+    /// The test process died of a signal (segfault, abort, ...).
+    Crashed { signal: String },
+    /// More than [`MAX_PROCESSES`] processes at once.
+    ForkBomb { seen: usize },
+    /// The chapter did not compile.
+    DoesNotCompile { message: String },
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        matches!(self, Self::Passed)
+    }
+
+    /// One word for tables and machine-readable output.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::NotStarted => "not started",
+            Self::Failed { .. } => "failed",
+            Self::TimedOut { .. } => "timed out",
+            Self::Crashed { .. } => "crashed",
+            Self::ForkBomb { .. } => "fork bomb",
+            Self::DoesNotCompile { .. } => "does not compile",
+        }
+    }
+
+    /// The explanation shown under a verdict that is not a pass.
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Passed => String::new(),
+            Self::NotStarted => NOT_STARTED.to_owned(),
+            Self::Failed { reason } => reason.clone(),
+            Self::TimedOut { limit, diagnosis } => {
+                format!("still running after {} s, so it was stopped. {diagnosis}", limit.as_secs())
+            }
+            Self::Crashed { signal } => format!("the test process was killed by {signal}"),
+            Self::ForkBomb { seen } => format!(
+                "it had {seen} processes at once (the limit is {MAX_PROCESSES}): a fork in a loop, or a child that \
+                 goes on running the parent's code instead of exiting. All of them were killed."
+            ),
+            Self::DoesNotCompile { message } => format!("the chapter does not compile:\n{message}"),
+        }
+    }
+}
+
+/// The outcome of one exercise: verdict, how long it took, and everything it printed.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub elapsed: Duration,
+    pub output: String,
+}
+
+/// Runs `exercise`'s tests from `binary` in a process group of their own.
+pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<Outcome> {
+    become_subreaper();
+    let start = Instant::now();
+    let mut command = Command::new(binary);
+    command
+        .args([exercise.test_filter().as_str(), "--test-threads=1"])
+        .current_dir(root.join("exercises").join(format!("ch{:02}", exercise.chapter)))
+        .env("INSTA_UPDATE", "no")
+        .env("INSTA_FORCE_PASS", "0")
+        .env("INSTA_WORKSPACE_ROOT", root)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let mut child = command.spawn().with_context(|| format!("failed to start {}", binary.display()))?;
+    let group = Pid::from_raw(child.id() as i32);
+    let readers = [
+        read_all(child.stdout.take().expect("piped")),
+        read_all(child.stderr.take().expect("piped")),
+    ];
+
+    let mut stopped = None;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        let members = crate::processes::group_members(group);
+        if members.len() > MAX_PROCESSES {
+            stopped = Some(Verdict::ForkBomb { seen: members.len() });
+            kill_group(group);
+        } else if start.elapsed() > exercise.timeout() {
+            let diagnosis = crate::processes::diagnose_hang(&members, start.elapsed());
+            stopped = Some(Verdict::TimedOut { limit: exercise.timeout(), diagnosis });
+            kill_group(group);
+        }
+        std::thread::sleep(Duration::from_millis(if stopped.is_some() { 5 } else { 15 }));
+    };
+    // Whatever the tests left in their group or double-forked away is ours to end.
+    kill_group(group);
+    crate::processes::sweep_descendants();
+    let output = readers.map(|reader| join_reader(reader)).join("");
+    let verdict = stopped.unwrap_or_else(|| judge(status.success(), status.signal(), &output));
+    Ok(Outcome { verdict, elapsed: start.elapsed(), output })
+}
+
+/// Orphans of an exercise are re-parented to us rather than to init, so the sweep after
+/// each exercise can find and end them.
+fn become_subreaper() {
+    // SAFETY: prctl(PR_SET_CHILD_SUBREAPER, 1) only sets a flag on this process; it reads
+    // no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    }
+}
+
+fn kill_group(group: Pid) {
+    // ESRCH (no such group) just means everyone has already gone.
+    let _ = killpg(group, Signal::SIGKILL);
+}
+
+fn read_all(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// A process that escaped the group may still hold the pipe open; do not wait for it
+/// forever.
+fn join_reader(reader: JoinHandle<String>) -> String {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !reader.is_finished() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    if reader.is_finished() { reader.join().unwrap_or_default() } else { String::new() }
+}
+
+/// Turns libtest's output into a verdict.
+pub fn judge(success: bool, signal: Option<i32>, output: &str) -> Verdict {
+    if let Some(signal) = signal {
+        return Verdict::Crashed { signal: crate::processes::signal_description(signal) };
+    }
+    if success {
+        return if output.contains("running 0 tests") {
+            Verdict::Failed { reason: NO_TESTS.to_owned() }
+        } else {
+            Verdict::Passed
+        };
+    }
+    let failures = failure_sections(output);
+    if !failures.is_empty() && failures.iter().all(|f| f.contains("not yet implemented")) {
+        return Verdict::NotStarted;
+    }
+    let reason = if failures.is_empty() { output.trim().to_owned() } else { failures.join("\n") };
+    Verdict::Failed { reason }
+}
+
+/// The `---- test stdout ----` sections libtest prints for each failing test.
+fn failure_sections(output: &str) -> Vec<String> {
+    let mut sections = Vec::new();
+    let mut current: Option<String> = None;
+    for line in output.lines() {
+        if line.starts_with("---- ") && line.ends_with(" ----") {
+            sections.extend(current.take());
+            current = Some(format!("{}\n", line.trim_matches(['-', ' ']).trim_end_matches(" stdout")));
+        } else if line == "failures:" || line.starts_with("test result:") {
+            sections.extend(current.take());
+        } else if let Some(section) = current.as_mut() {
+            section.push_str(line);
+            section.push('\n');
+        }
+    }
+    sections.extend(current);
+    sections.into_iter().map(|s| s.trim_end().to_owned()).collect()
+}
+
+const NOT_STARTED: &str = "every test stops at a `todo!()`: replace it with your code.";
+const NO_TESTS: &str = "no test matched this exercise; the grading tests are missing (run `cargo xtask verify`).";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TODO_RUN: &str = "running 2 tests\ntest grading::a::x ... FAILED\ntest grading::a::y ... FAILED\n\nfailures:\n\n---- grading::a::x stdout ----\n\nthread 'grading::a::x' panicked at src/a.rs:3:5:\nnot yet implemented: write this\n\n---- grading::a::y stdout ----\n\nthread 'grading::a::y' panicked at src/a.rs:9:5:\nnot yet implemented\n\nfailures:\n    grading::a::x\n    grading::a::y\n\ntest result: FAILED. 0 passed; 2 failed";
+
+    #[test]
+    fn todo_everywhere_is_not_started() {
+        assert_eq!(judge(false, None, TODO_RUN), Verdict::NotStarted);
+    }
+
+    #[test]
+    fn a_real_failure_keeps_its_message() {
+        let run = TODO_RUN.replacen("not yet implemented: write this", "assertion `left == right` failed", 1);
+        let Verdict::Failed { reason } = judge(false, None, &run) else { panic!("should fail") };
+        assert!(reason.starts_with("grading::a::x\n"), "{reason}");
+        assert!(reason.contains("assertion `left == right` failed"), "{reason}");
+    }
+
+    #[test]
+    fn signals_and_empty_runs_are_named() {
+        assert_eq!(judge(false, Some(11), "").label(), "crashed");
+        assert!(judge(false, Some(11), "").reason().contains("SIGSEGV"));
+        assert_eq!(judge(true, None, "running 0 tests\n").label(), "failed");
+        assert_eq!(judge(true, None, "running 3 tests\n"), Verdict::Passed);
+    }
+}

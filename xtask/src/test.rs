@@ -1,0 +1,3 @@
+//! placeholder
+use std::process::ExitCode;
+pub fn run() -> anyhow::Result<ExitCode> { Ok(ExitCode::SUCCESS) }
