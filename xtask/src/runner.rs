@@ -215,7 +215,7 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     // Whatever the tests left in their group or double-forked away is ours to end.
     kill_group(group);
     crate::processes::sweep_descendants();
-    let output = readers.map(|reader| join_reader(reader)).join("");
+    let output = readers.map(join_reader).join("");
     let verdict = stopped.unwrap_or_else(|| judge(status.success(), status.signal(), &output));
     Ok(Outcome {
         verdict,
