@@ -74,7 +74,7 @@ pub fn grade(
     for chapter in chapters {
         let package = catalog::package(chapter, solutions);
         let started = Instant::now();
-        let build = runner::build_tests(root, &package)?;
+        let build = runner::build_tests(root, &package, None)?;
         for exercise in exercises.iter().filter(|e| e.chapter == chapter) {
             let outcome = match &build {
                 Build::Ready(binary) => runner::run_exercise(root, binary, exercise)?,
@@ -84,6 +84,7 @@ pub fn grade(
                     },
                     elapsed: started.elapsed(),
                     output: message.clone(),
+                    left_behind: Vec::new(),
                 },
             };
             let graded = Graded {
@@ -121,6 +122,9 @@ fn print_verdict(graded: &Graded) {
             graded.exercise.file.display()
         );
     }
+    for leftover in &graded.outcome.left_behind {
+        println!("      cleaned up after it: {leftover}");
+    }
 }
 
 fn print_summary(results: &[Graded]) {
@@ -154,6 +158,7 @@ fn to_json(results: &[Graded]) -> serde_json::Value {
                 "reason": g.outcome.verdict.reason(),
                 "seconds": round_ms(g.outcome.elapsed),
                 "output": g.outcome.output,
+                "left_behind": g.outcome.left_behind,
             })
         })
         .collect();
@@ -237,6 +242,7 @@ mod tests {
                 verdict,
                 elapsed: Duration::from_millis(1500),
                 output: String::new(),
+                left_behind: Vec::new(),
             },
         }
     }

@@ -3,10 +3,13 @@
 
 mod book;
 mod catalog;
+#[cfg(test)]
+mod failure_modes;
 mod contracts;
 mod grade;
 mod processes;
 mod runner;
+mod sandbox;
 mod test;
 mod verify;
 

@@ -70,20 +70,24 @@ fn describe_wait(state: char, channel: &str) -> String {
 }
 
 /// Kills every descendant of this process and reaps them, so no exercise leaves a
-/// process or a zombie behind. Works because the grader is a child subreaper: orphans
-/// of the exercise become our children instead of init's.
-pub fn sweep_descendants() {
+/// process or a zombie behind; returns how many live ones there were. Works because the
+/// grader is a child subreaper: orphans of the exercise become our children, not init's.
+pub fn sweep_descendants() -> usize {
+    let mut killed = std::collections::HashSet::new();
     for _ in 0..50 {
-        let descendants = descendants_of(std::process::id() as i32);
-        for pid in &descendants {
-            let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
-        }
         reap_zombies();
+        let descendants = descendants_of(std::process::id() as i32);
         if descendants.is_empty() {
-            return;
+            break;
+        }
+        for pid in descendants {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+            killed.insert(pid);
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+    reap_zombies();
+    killed.len()
 }
 
 fn descendants_of(root: i32) -> Vec<i32> {

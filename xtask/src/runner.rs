@@ -18,6 +18,7 @@ use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
 use crate::catalog::Exercise;
+use crate::sandbox::Sandbox;
 
 /// How many processes one exercise may have alive at once before it counts as a fork bomb.
 pub const MAX_PROCESSES: usize = 64;
@@ -32,18 +33,18 @@ pub enum Build {
 }
 
 /// Compiles `package`'s library tests without running them and returns the test binary.
-pub fn build_tests(root: &Path, package: &str) -> Result<Build> {
-    let output = Command::new(env!("CARGO"))
+/// `target_dir` overrides Cargo's build folder (a cargo already running holds the lock on
+/// the default one).
+pub fn build_tests(root: &Path, package: &str, target_dir: Option<&Path>) -> Result<Build> {
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
         .current_dir(root)
-        .args([
-            "test",
-            "--lib",
-            "--no-run",
-            "--message-format=json-render-diagnostics",
-            "--package",
-            package,
-        ])
-        .stdin(Stdio::null())
+        .args(["test", "--lib", "--no-run", "--message-format=json-render-diagnostics", "--package", package])
+        .stdin(Stdio::null());
+    if let Some(dir) = target_dir {
+        cargo.env("CARGO_TARGET_DIR", dir);
+    }
+    let output = cargo
         .output()
         .with_context(|| format!("failed to start `cargo test --no-run -p {package}`"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -157,19 +158,22 @@ pub struct Outcome {
     pub verdict: Verdict,
     pub elapsed: Duration,
     pub output: String,
+    /// What the tests left running or lying around, which the grader removed.
+    pub left_behind: Vec<String>,
 }
 
 /// Runs `exercise`'s tests from `binary` in a process group of their own.
 pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<Outcome> {
     become_subreaper();
+    let sandbox = Sandbox::new()?;
+    let process_limit = process_limit();
     let start = Instant::now();
     let mut command = Command::new(binary);
+    // --include-ignored: the grader's own test data marks its hanging tests ignored so a
+    // plain `cargo test` never runs them; the grader does.
     command
-        .args([exercise.test_filter().as_str(), "--test-threads=1"])
-        .current_dir(
-            root.join("exercises")
-                .join(format!("ch{:02}", exercise.chapter)),
-        )
+        .args([exercise.test_filter().as_str(), "--test-threads=1", "--include-ignored"])
+        .current_dir(root)
         .env("INSTA_UPDATE", "no")
         .env("INSTA_FORCE_PASS", "0")
         .env("INSTA_WORKSPACE_ROOT", root)
@@ -178,50 +182,67 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("failed to start {}", binary.display()))?;
+    sandbox.apply(&mut command);
+    let limit = nix::sys::resource::Resource::RLIMIT_NPROC;
+    // SAFETY: the closure runs in the forked child before exec and only calls setrlimit,
+    // an async-signal-safe system call; it touches no memory shared with other threads.
+    unsafe {
+        command.pre_exec(move || {
+            nix::sys::resource::setrlimit(limit, process_limit, process_limit).map_err(std::io::Error::from)
+        });
+    }
+    let mut child = command.spawn().with_context(|| format!("failed to start {}", binary.display()))?;
     let group = Pid::from_raw(child.id() as i32);
-    let readers = [
-        read_all(child.stdout.take().expect("piped")),
-        read_all(child.stderr.take().expect("piped")),
-    ];
+    let readers = [read_all(child.stdout.take().expect("piped")), read_all(child.stderr.take().expect("piped"))];
 
     let mut stopped = None;
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
         }
-        let members = crate::processes::group_members(group);
-        if members.len() > MAX_PROCESSES {
-            stopped = Some(Verdict::ForkBomb {
-                seen: members.len(),
-            });
-            kill_group(group);
-        } else if start.elapsed() > exercise.timeout() {
-            let diagnosis = crate::processes::diagnose_hang(&members, start.elapsed());
-            stopped = Some(Verdict::TimedOut {
-                limit: exercise.timeout(),
-                diagnosis,
-            });
-            kill_group(group);
+        if stopped.is_none() {
+            stopped = watch_over(group, start, exercise.timeout());
         }
-        std::thread::sleep(Duration::from_millis(if stopped.is_some() {
-            5
-        } else {
-            15
-        }));
+        std::thread::sleep(Duration::from_millis(if stopped.is_some() { 5 } else { 15 }));
     };
-    // Whatever the tests left in their group or double-forked away is ours to end.
+    // Whatever the tests left in their group, or double-forked away, is ours to end.
     kill_group(group);
-    crate::processes::sweep_descendants();
+    let swept = crate::processes::sweep_descendants();
+    let mut left_behind = Vec::new();
+    if swept > 0 && stopped.is_none() {
+        left_behind.push(format!("{swept} process(es) still running after the tests ended"));
+    }
+    left_behind.extend(sandbox.clean());
     let output = readers.map(join_reader).join("");
     let verdict = stopped.unwrap_or_else(|| judge(status.success(), status.signal(), &output));
-    Ok(Outcome {
-        verdict,
-        elapsed: start.elapsed(),
-        output,
-    })
+    Ok(Outcome { verdict, elapsed: start.elapsed(), output, left_behind })
+}
+
+/// One look at a running exercise: stops it (and says why) when it has too many
+/// processes or has run out of time.
+fn watch_over(group: Pid, start: Instant, timeout: Duration) -> Option<Verdict> {
+    let members = crate::processes::group_members(group);
+    let verdict = if members.len() > MAX_PROCESSES {
+        Verdict::ForkBomb { seen: members.len() }
+    } else if start.elapsed() > timeout {
+        let diagnosis = crate::processes::diagnose_hang(&members, start.elapsed());
+        Verdict::TimedOut { limit: timeout, diagnosis }
+    } else {
+        return None;
+    };
+    kill_group(group);
+    Some(verdict)
+}
+
+/// RLIMIT_NPROC counts all of the user's processes, so the limit is what the user runs
+/// now plus the exercise's share. The kernel does not apply it to root, which is why the
+/// grader also counts the group's processes while it waits.
+fn process_limit() -> u64 {
+    let uid = nix::unistd::getuid().as_raw();
+    let mine = procfs::process::all_processes()
+        .map(|all| all.flatten().filter(|p| p.uid().is_ok_and(|u| u == uid)).count())
+        .unwrap_or(0);
+    (mine + MAX_PROCESSES * 2) as u64
 }
 
 /// Orphans of an exercise are re-parented to us rather than to init, so the sweep after

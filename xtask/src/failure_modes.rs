@@ -1,0 +1,120 @@
+//! The grader's own tests: each deliberately bad attempt in `xtask/attempts` must get the
+//! right verdict within seconds, and leave no process, zombie, FIFO or shared-memory
+//! object behind.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use crate::catalog::{Exercise, repo_root};
+use crate::runner::{self, Build, Outcome, Verdict};
+
+/// Builds the attempts once for all tests, in a build folder of their own: the `cargo
+/// test` running these tests holds the lock on the default one.
+fn attempts_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let target = repo_root().join("target/grader-selftest");
+        match runner::build_tests(&repo_root(), "grading-attempts", Some(&target)).unwrap() {
+            Build::Ready(binary) => binary,
+            Build::DoesNotCompile(message) => panic!("the attempts do not compile:\n{message}"),
+        }
+    })
+}
+
+fn attempt(stem: &str) -> Exercise {
+    Exercise {
+        id: stem.to_owned(),
+        file: PathBuf::from(format!("src/grading/{stem}.rs")),
+        title: String::new(),
+        hint: String::new(),
+        timeout_secs: Some(2),
+        chapter: 0,
+    }
+}
+
+/// Grades one attempt and checks that nothing of it is left running. One at a time: the
+/// grader sweeps up *all* of this process's descendants after each exercise, as it does
+/// when grading for real, one exercise after another.
+fn grade(stem: &str) -> Outcome {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let outcome = runner::run_exercise(&repo_root(), attempts_binary(), &attempt(stem)).unwrap();
+    assert!(outcome.elapsed < Duration::from_secs(10), "{stem} took {:?}", outcome.elapsed);
+    let ours = std::process::id() as i32;
+    let children: Vec<i32> = procfs::process::all_processes()
+        .unwrap()
+        .flatten()
+        .filter(|p| p.stat().is_ok_and(|s| s.ppid == ours))
+        .map(|p| p.pid)
+        .collect();
+    assert!(children.is_empty(), "{stem} left processes (or zombies) behind: {children:?}");
+    outcome
+}
+
+#[test]
+fn a_pass_and_a_failure_and_a_todo() {
+    assert_eq!(grade("passes").verdict, Verdict::Passed);
+    let failed = grade("fails").verdict;
+    assert!(failed.reason().contains("one and one make two"), "{failed:?}");
+    assert_eq!(grade("still_todo").verdict, Verdict::NotStarted);
+}
+
+#[test]
+fn a_deadlock_is_reported_as_blocked() {
+    let verdict = grade("deadlocks").verdict;
+    assert_eq!(verdict.label(), "timed out");
+    assert!(verdict.reason().contains("stuck waiting: probably a deadlock"), "{}", verdict.reason());
+}
+
+#[test]
+fn a_read_from_a_silent_pipe_is_reported_as_blocked() {
+    let verdict = grade("blocks_on_a_pipe").verdict;
+    assert!(verdict.reason().contains("stuck waiting"), "{}", verdict.reason());
+}
+
+#[test]
+fn an_endless_loop_is_reported_as_spinning() {
+    let verdict = grade("spins").verdict;
+    assert_eq!(verdict.label(), "timed out");
+    assert!(verdict.reason().contains("probably an endless loop"), "{}", verdict.reason());
+}
+
+#[test]
+fn a_fork_bomb_is_stopped() {
+    let verdict = grade("forks_forever").verdict;
+    assert!(matches!(verdict, Verdict::ForkBomb { .. }), "{verdict:?}");
+}
+
+#[test]
+fn crashes_name_their_signal() {
+    let segfault = grade("segfaults").verdict;
+    assert!(segfault.reason().contains("SIGSEGV"), "{segfault:?}");
+    let abort = grade("aborts").verdict;
+    assert!(abort.reason().contains("SIGABRT"), "{abort:?}");
+}
+
+#[test]
+fn leftovers_are_removed_and_reported() {
+    let outcome = grade("leaves_things_behind");
+    assert_eq!(outcome.verdict, Verdict::Passed);
+    let left = outcome.left_behind.join("\n");
+    assert!(left.contains("1 process(es) still running"), "{left}");
+    assert!(left.contains("FIFO forgotten.fifo"), "{left}");
+    assert!(left.contains("forgotten-shm"), "{left}");
+    let shm = outcome.left_behind.iter().find(|l| l.starts_with("/dev/shm/")).expect("the shm object is listed");
+    assert!(!Path::new(shm).exists(), "{shm} was removed");
+}
+
+#[test]
+fn a_compile_error_shows_the_compiler_message() {
+    let dir = std::env::temp_dir().join(format!("ptm-broken-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"broken\"\nedition = \"2021\"\n[workspace]\n").unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "pub fn f() -> u32 { \"not a number\" }\n").unwrap();
+    let build = runner::build_tests(&dir, "broken", Some(&dir.join("target"))).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let Build::DoesNotCompile(message) = build else { panic!("a type error compiled") };
+    assert!(message.contains("error[E0308]: mismatched types"), "{message}");
+    assert!(!message.contains("Compiling broken"), "cargo's progress lines are dropped:\n{message}");
+}
