@@ -170,11 +170,13 @@ pub fn exercises_are_complete(root: &Path, chapters: &[Chapter]) -> Vec<String> 
             std::fs::read_to_string(&stub),
             std::fs::read_to_string(&solution),
         ) {
-            (Ok(stub_text), Ok(solution_text)) => problems.extend(
-                stub_matches_solution(&stub_text, &solution_text)
-                    .err()
-                    .map(|e| format!("{name}: {e}")),
-            ),
+            (Ok(stub_text), Ok(solution_text)) => {
+                let problem = stub_matches_solution(&stub_text, &solution_text).err().or_else(|| {
+                    (stub_from_solution(&solution_text) != stub_text)
+                        .then(|| format!("each stub region must be exactly `{TODO}`, so `cargo xtask reset` restores it"))
+                });
+                problems.extend(problem.map(|e| format!("{name}: {e}")));
+            }
             (Err(_), _) => problems.push(format!("{name}: no stub {}", relative(root, &stub))),
             (_, Err(_)) => {
                 problems.push(format!("{name}: no solution {}", relative(root, &solution)))
@@ -229,6 +231,31 @@ pub fn stub_matches_solution(stub: &str, solution: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The stub that belongs to a solution: each solution region's body becomes `todo!()`.
+pub fn stub_from_solution(solution: &str) -> String {
+    let mut stub = String::new();
+    let mut inside = false;
+    for line in solution.lines() {
+        let marker = line.trim();
+        if marker.starts_with("// ANCHOR_END: solution") {
+            inside = false;
+        } else if inside {
+            continue;
+        }
+        stub.push_str(line);
+        stub.push('\n');
+        if marker.starts_with("// ANCHOR: solution") {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            stub.push_str(&format!("{indent}{TODO}\n"));
+            inside = true;
+        }
+    }
+    stub
+}
+
+/// What every stub region holds.
+const TODO: &str = "todo!(\"write this, then run `cargo xtask grade`\")";
 
 /// Splits a file into its frame (every line outside solution regions, markers included)
 /// and the text of each region.
@@ -286,6 +313,13 @@ mod tests {
                 .unwrap_err()
                 .contains("no `// ANCHOR: solution`")
         );
+    }
+
+    #[test]
+    fn stubs_are_made_from_solutions() {
+        let stub = stub_from_solution(SOLUTION);
+        assert_eq!(stub_matches_solution(&stub, SOLUTION), Ok(()));
+        assert!(stub.contains("    todo!(\"write this"), "{stub}");
     }
 
     #[test]

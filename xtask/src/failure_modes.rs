@@ -38,9 +38,15 @@ fn attempt(stem: &str) -> Exercise {
 /// when grading for real, one exercise after another.
 fn grade(stem: &str) -> Outcome {
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let outcome = runner::run_exercise(&repo_root(), attempts_binary(), &attempt(stem)).unwrap();
-    assert!(outcome.elapsed < Duration::from_secs(10), "{stem} took {:?}", outcome.elapsed);
+    assert!(
+        outcome.elapsed < Duration::from_secs(10),
+        "{stem} took {:?}",
+        outcome.elapsed
+    );
     let ours = std::process::id() as i32;
     let children: Vec<i32> = procfs::process::all_processes()
         .unwrap()
@@ -48,7 +54,10 @@ fn grade(stem: &str) -> Outcome {
         .filter(|p| p.stat().is_ok_and(|s| s.ppid == ours))
         .map(|p| p.pid)
         .collect();
-    assert!(children.is_empty(), "{stem} left processes (or zombies) behind: {children:?}");
+    assert!(
+        children.is_empty(),
+        "{stem} left processes (or zombies) behind: {children:?}"
+    );
     outcome
 }
 
@@ -56,7 +65,10 @@ fn grade(stem: &str) -> Outcome {
 fn a_pass_and_a_failure_and_a_todo() {
     assert_eq!(grade("passes").verdict, Verdict::Passed);
     let failed = grade("fails").verdict;
-    assert!(failed.reason().contains("one and one make two"), "{failed:?}");
+    assert!(
+        failed.reason().contains("one and one make two"),
+        "{failed:?}"
+    );
     assert_eq!(grade("still_todo").verdict, Verdict::NotStarted);
 }
 
@@ -64,20 +76,34 @@ fn a_pass_and_a_failure_and_a_todo() {
 fn a_deadlock_is_reported_as_blocked() {
     let verdict = grade("deadlocks").verdict;
     assert_eq!(verdict.label(), "timed out");
-    assert!(verdict.reason().contains("stuck waiting: probably a deadlock"), "{}", verdict.reason());
+    assert!(
+        verdict
+            .reason()
+            .contains("stuck waiting: probably a deadlock"),
+        "{}",
+        verdict.reason()
+    );
 }
 
 #[test]
 fn a_read_from_a_silent_pipe_is_reported_as_blocked() {
     let verdict = grade("blocks_on_a_pipe").verdict;
-    assert!(verdict.reason().contains("stuck waiting"), "{}", verdict.reason());
+    assert!(
+        verdict.reason().contains("stuck waiting"),
+        "{}",
+        verdict.reason()
+    );
 }
 
 #[test]
 fn an_endless_loop_is_reported_as_spinning() {
     let verdict = grade("spins").verdict;
     assert_eq!(verdict.label(), "timed out");
-    assert!(verdict.reason().contains("probably an endless loop"), "{}", verdict.reason());
+    assert!(
+        verdict.reason().contains("probably an endless loop"),
+        "{}",
+        verdict.reason()
+    );
 }
 
 #[test]
@@ -102,7 +128,11 @@ fn leftovers_are_removed_and_reported() {
     assert!(left.contains("1 process(es) still running"), "{left}");
     assert!(left.contains("FIFO forgotten.fifo"), "{left}");
     assert!(left.contains("forgotten-shm"), "{left}");
-    let shm = outcome.left_behind.iter().find(|l| l.starts_with("/dev/shm/")).expect("the shm object is listed");
+    let shm = outcome
+        .left_behind
+        .iter()
+        .find(|l| l.starts_with("/dev/shm/"))
+        .expect("the shm object is listed");
     assert!(!Path::new(shm).exists(), "{shm} was removed");
 }
 
@@ -110,11 +140,27 @@ fn leftovers_are_removed_and_reported() {
 fn a_compile_error_shows_the_compiler_message() {
     let dir = std::env::temp_dir().join(format!("ptm-broken-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"broken\"\nedition = \"2021\"\n[workspace]\n").unwrap();
-    std::fs::write(dir.join("src/lib.rs"), "pub fn f() -> u32 { \"not a number\" }\n").unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"broken\"\nedition = \"2021\"\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "pub fn f() -> u32 { \"not a number\" }\n",
+    )
+    .unwrap();
     let build = runner::build_tests(&dir, "broken", Some(&dir.join("target"))).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
-    let Build::DoesNotCompile(message) = build else { panic!("a type error compiled") };
-    assert!(message.contains("error[E0308]: mismatched types"), "{message}");
-    assert!(!message.contains("Compiling broken"), "cargo's progress lines are dropped:\n{message}");
+    let Build::DoesNotCompile(message) = build else {
+        panic!("a type error compiled")
+    };
+    assert!(
+        message.contains("error[E0308]: mismatched types"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("Compiling broken"),
+        "cargo's progress lines are dropped:\n{message}"
+    );
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::catalog::{self, Exercise};
+use crate::progress::{Progress, State};
 use crate::runner::{self, Build, Outcome, Verdict};
 
 #[derive(Debug, clap::Args)]
@@ -38,11 +39,21 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
     let chapters = catalog::load(&root)?;
     let selected = catalog::select(&chapters, &args.targets)?;
     let quiet = args.json;
+    let mut progress = Progress::load(&root)?;
     let results = grade(&root, &selected, args.solutions, |graded| {
         if !quiet {
             print_verdict(graded);
+            if graded.outcome.verdict.passed() && !args.solutions {
+                offer_solution(&graded.exercise);
+            }
+        }
+        if !args.solutions {
+            progress.set(&graded.exercise.id, State::of(&graded.outcome.verdict));
         }
     })?;
+    if !args.solutions {
+        progress.save()?;
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&to_json(&results))?);
     } else {
@@ -98,7 +109,7 @@ pub fn grade(
     Ok(results)
 }
 
-fn print_verdict(graded: &Graded) {
+pub fn print_verdict(graded: &Graded) {
     let verdict = &graded.outcome.verdict;
     let mark = match verdict {
         Verdict::Passed => "✓",
@@ -127,6 +138,15 @@ fn print_verdict(graded: &Graded) {
     }
 }
 
+/// Only after a pass: comparing before trying would spoil the exercise.
+pub fn offer_solution(exercise: &Exercise) {
+    println!(
+        "      compare with the reference: solutions/ch{:02}/{}",
+        exercise.chapter,
+        exercise.file.display()
+    );
+}
+
 fn print_summary(results: &[Graded]) {
     let count = |label: &str| {
         results
@@ -137,9 +157,9 @@ fn print_summary(results: &[Graded]) {
     let passed = count("passed");
     let not_started = count("not started");
     println!(
-        "\n{passed} passed, {} failed ({not_started} not started) of {} exercises",
-        results.len() - passed,
-        results.len()
+        "\n{} exercises: {passed} passed, {} failing, {not_started} not started",
+        results.len(),
+        results.len() - passed - not_started
     );
     if passed < results.len() {
         println!("A hint for any of them: cargo xtask hint <id>");

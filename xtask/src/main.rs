@@ -3,11 +3,14 @@
 
 mod book;
 mod catalog;
+mod contracts;
 #[cfg(test)]
 mod failure_modes;
-mod contracts;
 mod grade;
+mod list;
 mod processes;
+mod progress;
+mod reset;
 mod runner;
 mod sandbox;
 mod test;
@@ -49,6 +52,13 @@ enum Commands {
         /// The exercise id, as `cargo xtask grade` prints it.
         exercise: String,
     },
+    /// List every exercise with its state (not started / failing / passed) and a progress bar.
+    List,
+    /// Put an exercise's original stub back, after saving your version in .backups/.
+    Reset {
+        /// The exercise id, as `cargo xtask list` prints it.
+        exercise: String,
+    },
     /// Maintainer check: solutions pass, stubs fail, and every part of every chapter fits.
     Verify,
     /// Everything CI runs: fmt, clippy, tests, rustdoc, verify, and the book build.
@@ -81,6 +91,8 @@ fn main() -> ExitCode {
         Commands::Book { serve, port } => book::run(serve, port).map(|()| ExitCode::SUCCESS),
         Commands::Grade(args) => grade::run(&args),
         Commands::Hint { exercise } => hint(&exercise),
+        Commands::List => list::run(),
+        Commands::Reset { exercise } => reset::run(&exercise),
         Commands::Verify => verify::run(),
         Commands::Test => test::run(),
     };

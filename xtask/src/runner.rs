@@ -39,7 +39,14 @@ pub fn build_tests(root: &Path, package: &str, target_dir: Option<&Path>) -> Res
     let mut cargo = Command::new(env!("CARGO"));
     cargo
         .current_dir(root)
-        .args(["test", "--lib", "--no-run", "--message-format=json-render-diagnostics", "--package", package])
+        .args([
+            "test",
+            "--lib",
+            "--no-run",
+            "--message-format=json-render-diagnostics",
+            "--package",
+            package,
+        ])
         .stdin(Stdio::null());
     if let Some(dir) = target_dir {
         cargo.env("CARGO_TARGET_DIR", dir);
@@ -172,7 +179,11 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     // --include-ignored: the grader's own test data marks its hanging tests ignored so a
     // plain `cargo test` never runs them; the grader does.
     command
-        .args([exercise.test_filter().as_str(), "--test-threads=1", "--include-ignored"])
+        .args([
+            exercise.test_filter().as_str(),
+            "--test-threads=1",
+            "--include-ignored",
+        ])
         .current_dir(root)
         .env("INSTA_UPDATE", "no")
         .env("INSTA_FORCE_PASS", "0")
@@ -188,12 +199,18 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     // an async-signal-safe system call; it touches no memory shared with other threads.
     unsafe {
         command.pre_exec(move || {
-            nix::sys::resource::setrlimit(limit, process_limit, process_limit).map_err(std::io::Error::from)
+            nix::sys::resource::setrlimit(limit, process_limit, process_limit)
+                .map_err(std::io::Error::from)
         });
     }
-    let mut child = command.spawn().with_context(|| format!("failed to start {}", binary.display()))?;
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("failed to start {}", binary.display()))?;
     let group = Pid::from_raw(child.id() as i32);
-    let readers = [read_all(child.stdout.take().expect("piped")), read_all(child.stderr.take().expect("piped"))];
+    let readers = [
+        read_all(child.stdout.take().expect("piped")),
+        read_all(child.stderr.take().expect("piped")),
+    ];
 
     let mut stopped = None;
     let status = loop {
@@ -203,19 +220,30 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
         if stopped.is_none() {
             stopped = watch_over(group, start, exercise.timeout());
         }
-        std::thread::sleep(Duration::from_millis(if stopped.is_some() { 5 } else { 15 }));
+        std::thread::sleep(Duration::from_millis(if stopped.is_some() {
+            5
+        } else {
+            15
+        }));
     };
     // Whatever the tests left in their group, or double-forked away, is ours to end.
     kill_group(group);
     let swept = crate::processes::sweep_descendants();
     let mut left_behind = Vec::new();
     if swept > 0 && stopped.is_none() {
-        left_behind.push(format!("{swept} process(es) still running after the tests ended"));
+        left_behind.push(format!(
+            "{swept} process(es) still running after the tests ended"
+        ));
     }
     left_behind.extend(sandbox.clean());
     let output = readers.map(join_reader).join("");
     let verdict = stopped.unwrap_or_else(|| judge(status.success(), status.signal(), &output));
-    Ok(Outcome { verdict, elapsed: start.elapsed(), output, left_behind })
+    Ok(Outcome {
+        verdict,
+        elapsed: start.elapsed(),
+        output,
+        left_behind,
+    })
 }
 
 /// One look at a running exercise: stops it (and says why) when it has too many
@@ -223,10 +251,15 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
 fn watch_over(group: Pid, start: Instant, timeout: Duration) -> Option<Verdict> {
     let members = crate::processes::group_members(group);
     let verdict = if members.len() > MAX_PROCESSES {
-        Verdict::ForkBomb { seen: members.len() }
+        Verdict::ForkBomb {
+            seen: members.len(),
+        }
     } else if start.elapsed() > timeout {
         let diagnosis = crate::processes::diagnose_hang(&members, start.elapsed());
-        Verdict::TimedOut { limit: timeout, diagnosis }
+        Verdict::TimedOut {
+            limit: timeout,
+            diagnosis,
+        }
     } else {
         return None;
     };
@@ -240,7 +273,11 @@ fn watch_over(group: Pid, start: Instant, timeout: Duration) -> Option<Verdict> 
 fn process_limit() -> u64 {
     let uid = nix::unistd::getuid().as_raw();
     let mine = procfs::process::all_processes()
-        .map(|all| all.flatten().filter(|p| p.uid().is_ok_and(|u| u == uid)).count())
+        .map(|all| {
+            all.flatten()
+                .filter(|p| p.uid().is_ok_and(|u| u == uid))
+                .count()
+        })
         .unwrap_or(0);
     (mine + MAX_PROCESSES * 2) as u64
 }

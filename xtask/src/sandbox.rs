@@ -41,7 +41,9 @@ impl Sandbox {
 
     /// Points the tests at this sandbox.
     pub fn apply(&self, command: &mut Command) {
-        command.env("TMPDIR", &self.temp_dir).env("PTM_RUN_PREFIX", &self.prefix);
+        command
+            .env("TMPDIR", &self.temp_dir)
+            .env("PTM_RUN_PREFIX", &self.prefix);
     }
 
     /// Removes everything the run left behind; returns what there was, for the verdict.
@@ -55,7 +57,11 @@ impl Sandbox {
                 }
             }
         }
-        left.extend(files_under(&self.temp_dir).into_iter().map(|p| describe(&p)));
+        left.extend(
+            files_under(&self.temp_dir)
+                .into_iter()
+                .map(|p| describe(&p)),
+        );
         let _ = std::fs::remove_dir_all(&self.temp_dir);
         left
     }
@@ -88,7 +94,10 @@ fn describe(path: &Path) -> String {
         Ok(t) if t.is_socket() => "socket",
         _ => "file",
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     format!("{kind} {name} in the temporary folder")
 }
 
@@ -102,12 +111,20 @@ mod tests {
         let shm = PathBuf::from(format!("/dev/shm/{}segment", sandbox.prefix));
         std::fs::write(&shm, b"x").unwrap();
         std::fs::write(sandbox.temp_dir.join("notes"), b"x").unwrap();
-        nix::unistd::mkfifo(&sandbox.temp_dir.join("pipe"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+        nix::unistd::mkfifo(
+            &sandbox.temp_dir.join("pipe"),
+            nix::sys::stat::Mode::S_IRWXU,
+        )
+        .unwrap();
         let mut left = sandbox.clean();
         left.sort();
         assert_eq!(left.len(), 3, "{left:?}");
         assert!(left[0].starts_with("/dev/shm/ptm-"), "{left:?}");
-        assert!(left.iter().any(|l| l == "FIFO pipe in the temporary folder"), "{left:?}");
+        assert!(
+            left.iter()
+                .any(|l| l == "FIFO pipe in the temporary folder"),
+            "{left:?}"
+        );
         assert!(!shm.exists() && !sandbox.temp_dir.exists());
     }
 }
