@@ -15,6 +15,7 @@ mod runner;
 mod sandbox;
 mod test;
 mod verify;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -47,6 +48,12 @@ enum Commands {
     },
     /// Grade your exercises: a chapter number (`01`), an exercise id, or nothing for all.
     Grade(grade::GradeArgs),
+    /// Grade the current exercise whenever you save it, and move on when it passes.
+    Watch {
+        /// Grade when you press Enter instead of on file events (for network file systems).
+        #[arg(long)]
+        manual: bool,
+    },
     /// Show the hint for one exercise.
     Hint {
         /// The exercise id, as `cargo xtask grade` prints it.
@@ -92,6 +99,7 @@ fn main() -> ExitCode {
         Commands::Grade(args) => grade::run(&args),
         Commands::Hint { exercise } => hint(&exercise),
         Commands::List => list::run(),
+        Commands::Watch { manual } => watch::run(manual),
         Commands::Reset { exercise } => reset::run(&exercise),
         Commands::Verify => verify::run(),
         Commands::Test => test::run(),

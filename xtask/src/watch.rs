@@ -1,0 +1,261 @@
+//! `cargo xtask watch`: grade the current exercise every time one of its files is saved,
+//! move on when it passes, and answer a few keys (each followed by Enter).
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::catalog::{self, Exercise};
+use crate::grade;
+use crate::progress::{Progress, State};
+
+/// What the loop waits for.
+#[derive(Debug)]
+enum Event {
+    /// A file under `exercises/` changed.
+    Saved(PathBuf),
+    /// A line typed by the learner.
+    Key(String),
+    /// Standard input closed (Ctrl-D, or no terminal).
+    InputClosed,
+}
+
+pub fn run(manual: bool) -> Result<ExitCode> {
+    let root = catalog::repo_root();
+    let exercises: Vec<Exercise> = catalog::load(&root)?
+        .into_iter()
+        .flat_map(|c| c.exercises)
+        .collect();
+    let mut progress = Progress::load(&root)?;
+    let (events, inbox) = channel();
+    spawn_key_reader(events.clone());
+    // Keep the watcher alive for the whole loop: dropping it stops the events.
+    let _watcher = if manual {
+        None
+    } else {
+        Some(watch_files(&root.join("exercises"), events)?)
+    };
+
+    let Some(mut current) = next_unfinished(&exercises, &progress, 0) else {
+        println!("{ALL_DONE}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    grade_and_advance(&root, &exercises, &mut current, &mut progress, manual)?;
+    loop {
+        match inbox.recv() {
+            Ok(Event::Saved(path)) => {
+                settle(&inbox);
+                if belongs_to(&root, &exercises[current], &path)
+                    && grade_and_advance(&root, &exercises, &mut current, &mut progress, manual)?
+                {
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+            Ok(Event::Key(key)) => match key.as_str() {
+                "q" => return Ok(ExitCode::SUCCESS),
+                "h" => println!("\n{}\n", exercises[current].hint.trim()),
+                "l" => {
+                    crate::list::run()?;
+                }
+                "n" => {
+                    current = (current + 1) % exercises.len();
+                    introduce(&exercises[current], manual);
+                }
+                "" | "r" => {
+                    if grade_and_advance(&root, &exercises, &mut current, &mut progress, manual)? {
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                }
+                other => println!("`{other}` is not a key here. {}", keys(manual)),
+            },
+            Ok(Event::InputClosed) if manual => return Ok(ExitCode::SUCCESS),
+            Ok(Event::InputClosed) => {}
+            Err(_) => return Ok(ExitCode::SUCCESS),
+        }
+    }
+}
+
+/// Grades the current exercise; on a pass, moves to the next unfinished one. Returns
+/// true when every exercise has passed.
+fn grade_and_advance(
+    root: &Path,
+    exercises: &[Exercise],
+    current: &mut usize,
+    progress: &mut Progress,
+    manual: bool,
+) -> Result<bool> {
+    let exercise = &exercises[*current];
+    println!(
+        "\n── grading {} ({}) ──",
+        exercise.id,
+        shown(root, &exercise.stub_path(root))
+    );
+    let results = grade::grade(
+        root,
+        std::slice::from_ref(exercise),
+        false,
+        grade::print_verdict,
+    )?;
+    let passed = results.iter().all(|g| g.outcome.verdict.passed());
+    for graded in &results {
+        progress.set(&graded.exercise.id, State::of(&graded.outcome.verdict));
+    }
+    progress.save()?;
+    if !passed {
+        println!("{}", keys(manual));
+        return Ok(false);
+    }
+    grade::offer_solution(exercise);
+    match next_unfinished(exercises, progress, *current + 1) {
+        None => {
+            println!("\n{ALL_DONE}");
+            Ok(true)
+        }
+        Some(next) => {
+            *current = next;
+            introduce(&exercises[next], manual);
+            Ok(false)
+        }
+    }
+}
+
+/// The first exercise from `start` on (wrapping round) that has not passed.
+fn next_unfinished(exercises: &[Exercise], progress: &Progress, start: usize) -> Option<usize> {
+    (0..exercises.len())
+        .map(|offset| (start + offset) % exercises.len().max(1))
+        .find(|&i| progress.state(&exercises[i].id) != State::Passed)
+}
+
+fn introduce(exercise: &Exercise, manual: bool) {
+    println!(
+        "\nNext: {} — {}\n  edit exercises/ch{:02}/{}\n  {}",
+        exercise.id,
+        exercise.title,
+        exercise.chapter,
+        exercise.file.display(),
+        keys(manual)
+    );
+}
+
+fn keys(manual: bool) -> &'static str {
+    if manual { KEYS_MANUAL } else { KEYS_WATCHING }
+}
+
+/// Editors often write a file in several steps; wait until they are done.
+fn settle(inbox: &Receiver<Event>) {
+    std::thread::sleep(Duration::from_millis(50));
+    while let Ok(Event::Saved(_)) = inbox.try_recv() {}
+}
+
+/// A change matters if it is in the current exercise's chapter (its file, or a module
+/// it uses).
+fn belongs_to(root: &Path, exercise: &Exercise, path: &Path) -> bool {
+    let chapter = root
+        .join("exercises")
+        .join(format!("ch{:02}", exercise.chapter));
+    path.starts_with(chapter) && path.extension().is_some_and(|e| e == "rs")
+}
+
+fn spawn_key_reader(events: Sender<Event>) {
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if events.send(Event::Key(line.trim().to_lowercase())).is_err() {
+                return;
+            }
+        }
+        let _ = events.send(Event::InputClosed);
+    });
+}
+
+fn watch_files(folder: &Path, events: Sender<Event>) -> Result<notify::RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+        let Ok(event) = result else { return };
+        if matches!(event.kind, EventKind::Modify(_) | EventKind::Create(_)) {
+            for path in event.paths {
+                let _ = events.send(Event::Saved(path));
+            }
+        }
+    })
+    .context(NO_WATCHER)?;
+    watcher
+        .watch(folder, RecursiveMode::Recursive)
+        .context(NO_WATCHER)?;
+    Ok(watcher)
+}
+
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+const KEYS_WATCHING: &str = "Save the file to grade it again. Keys, then Enter: h hint · l list · n next · r re-grade · q quit";
+const KEYS_MANUAL: &str =
+    "Press Enter to grade again. Keys, then Enter: h hint · l list · n next · q quit";
+const ALL_DONE: &str = "Every exercise passes. Well done! `cargo xtask list` shows them all.";
+const NO_WATCHER: &str = "cannot watch exercises/ for changes (too many inotify watches, or a network file system?); \
+     try `cargo xtask watch --manual`, which grades when you press Enter";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise(id: &str, chapter: u32) -> Exercise {
+        Exercise {
+            id: id.into(),
+            file: format!("src/{id}.rs").into(),
+            title: String::new(),
+            hint: String::new(),
+            timeout_secs: None,
+            chapter,
+        }
+    }
+
+    #[test]
+    fn moves_on_to_the_next_unfinished_exercise() {
+        let dir = std::env::temp_dir().join(format!("ptm-watch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut progress = Progress::load(&dir).unwrap();
+        let all = [exercise("a", 1), exercise("b", 1), exercise("c", 2)];
+        assert_eq!(next_unfinished(&all, &progress, 0), Some(0));
+        progress.set("b", State::Passed);
+        assert_eq!(
+            next_unfinished(&all, &progress, 1),
+            Some(2),
+            "skips what passed"
+        );
+        progress.set("c", State::Passed);
+        assert_eq!(next_unfinished(&all, &progress, 1), Some(0), "wraps round");
+        progress.set("a", State::Passed);
+        assert_eq!(next_unfinished(&all, &progress, 0), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_the_current_chapter_triggers_grading() {
+        let root = Path::new("/book");
+        let current = exercise("a", 1);
+        assert!(belongs_to(
+            root,
+            &current,
+            Path::new("/book/exercises/ch01/src/a.rs")
+        ));
+        assert!(!belongs_to(
+            root,
+            &current,
+            Path::new("/book/exercises/ch02/src/a.rs")
+        ));
+        assert!(!belongs_to(
+            root,
+            &current,
+            Path::new("/book/exercises/ch01/src/a.rs.swp")
+        ));
+    }
+}
