@@ -39,6 +39,7 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
     let chapters = catalog::load(&root)?;
     let selected = catalog::select(&chapters, &args.targets)?;
     let quiet = args.json;
+    warn_about_changed_tests(&root);
     let mut progress = Progress::load(&root)?;
     let results = grade(&root, &selected, args.solutions, |graded| {
         if !quiet {
@@ -135,6 +136,21 @@ pub fn print_verdict(graded: &Graded) {
     }
     for leftover in &graded.outcome.left_behind {
         println!("      cleaned up after it: {leftover}");
+    }
+}
+
+/// Verdicts from edited tests are not the teacher's verdicts; say so, but grade anyway.
+pub fn warn_about_changed_tests(root: &Path) {
+    match crate::checksums::changed(root) {
+        Ok(changed) if !changed.is_empty() => {
+            eprintln!(
+                "warning: these grading files differ from the committed ones, so your verdicts may not be your teacher's:"
+            );
+            for path in changed {
+                eprintln!("  {path}");
+            }
+        }
+        _ => {}
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod book;
 mod catalog;
+mod checksums;
 mod contracts;
 #[cfg(test)]
 mod failure_modes;
@@ -67,7 +68,11 @@ enum Commands {
         exercise: String,
     },
     /// Maintainer check: solutions pass, stubs fail, and every part of every chapter fits.
-    Verify,
+    Verify {
+        /// Rewrite tests/CHECKSUMS after changing a grading test or snapshot on purpose.
+        #[arg(long)]
+        update_checksums: bool,
+    },
     /// Everything CI runs: fmt, clippy, tests, rustdoc, verify, and the book build.
     Test,
 }
@@ -101,7 +106,7 @@ fn main() -> ExitCode {
         Commands::List => list::run(),
         Commands::Watch { manual } => watch::run(manual),
         Commands::Reset { exercise } => reset::run(&exercise),
-        Commands::Verify => verify::run(),
+        Commands::Verify { update_checksums } => verify::run(update_checksums),
         Commands::Test => test::run(),
     };
     outcome.unwrap_or_else(|error| {

@@ -10,9 +10,13 @@ use anyhow::{Context, Result, bail};
 use crate::catalog::{self, Exercise};
 use crate::{book, contracts, grade};
 
-pub fn run() -> Result<ExitCode> {
+pub fn run(update_checksums: bool) -> Result<ExitCode> {
     let root = catalog::repo_root();
     refuse_edited_stubs(&root)?;
+    if update_checksums {
+        crate::checksums::write(&root)?;
+        println!("Wrote tests/CHECKSUMS.");
+    }
     let chapters = catalog::load(&root)?;
     let pages = contracts::written_pages(&root).context("failed to read book/SUMMARY.md")?;
 

@@ -32,6 +32,7 @@ pub fn run(manual: bool) -> Result<ExitCode> {
         .flat_map(|c| c.exercises)
         .collect();
     let mut progress = Progress::load(&root)?;
+    grade::warn_about_changed_tests(&root);
     let (events, inbox) = channel();
     spawn_key_reader(events.clone());
     // Keep the watcher alive for the whole loop: dropping it stops the events.
