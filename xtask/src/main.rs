@@ -1,6 +1,7 @@
 //! `cargo xtask`: the book's own tool. One module per command, plus the exercise
 //! catalogue, the test runner and the checks they share.
 
+mod bench;
 mod book;
 mod catalog;
 mod checksums;
@@ -73,6 +74,12 @@ enum Commands {
         #[arg(long)]
         update_checksums: bool,
     },
+    /// Measure save → verdict time for `grade` and `watch` (a benchmark; asserts nothing).
+    Bench {
+        /// Timed runs of each.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Everything CI runs: fmt, clippy, tests, rustdoc, verify, and the book build.
     Test,
 }
@@ -107,6 +114,7 @@ fn main() -> ExitCode {
         Commands::Watch { manual } => watch::run(manual),
         Commands::Reset { exercise } => reset::run(&exercise),
         Commands::Verify { update_checksums } => verify::run(update_checksums),
+        Commands::Bench { runs } => bench::run(runs.max(1)),
         Commands::Test => test::run(),
     };
     outcome.unwrap_or_else(|error| {

@@ -91,7 +91,7 @@ pub fn run(update_checksums: bool) -> Result<ExitCode> {
 }
 
 /// Verify proves that the *shipped* stubs fail; a learner's edits would prove nothing.
-fn refuse_edited_stubs(root: &Path) -> Result<()> {
+pub fn refuse_edited_stubs(root: &Path) -> Result<()> {
     let output = Command::new("git")
         .current_dir(root)
         .args(["status", "--porcelain", "--", "exercises"])
