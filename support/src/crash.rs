@@ -234,11 +234,7 @@ mod tests {
         assert_eq!((ok.ending, ok.stdout.as_str()), (Ending::Exited(3), "hi\n"));
         let killed = run(Command::new("sh").args(["-c", "kill -SEGV $$"]), limit).unwrap();
         assert!(matches!(killed.ending, Ending::Signaled { signal: 11, .. }));
-        let slow = run(
-            Command::new("sleep").arg("5"),
-            Duration::from_millis(100),
-        )
-        .unwrap();
+        let slow = run(Command::new("sleep").arg("5"), Duration::from_millis(100)).unwrap();
         assert_eq!(slow.ending, Ending::TimedOut);
     }
 }

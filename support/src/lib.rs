@@ -15,6 +15,6 @@ pub mod fmt;
 pub mod proc;
 pub mod stats;
 pub mod table;
-pub mod threads;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod threads;
