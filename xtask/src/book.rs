@@ -1,2 +1,206 @@
-//! placeholder
-pub fn run(_serve: bool, _port: u16) -> anyhow::Result<()> { Ok(()) }
+//! `cargo xtask book`: install the pinned book tools once into `.tools/`, check that
+//! every `{{#include}}` resolves, then build (or serve) the book into `target/book/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::catalog::repo_root;
+
+/// The book tools and the exact versions the book is tested with.
+const TOOLS: &[(&str, &str)] = &[("mdbook", "0.5.4"), ("mdbook-mermaid", "0.17.1")];
+
+pub fn run(serve: bool, port: u16) -> Result<()> {
+    let root = repo_root();
+    let problems = check_includes(&root)?;
+    if !problems.is_empty() {
+        bail!(
+            "the book includes code that does not exist:\n  {}",
+            problems.join("\n  ")
+        );
+    }
+    let bin = ensure_tools(&root)?;
+    let mut mdbook = Command::new(bin.join("mdbook"));
+    mdbook.current_dir(&root).env("PATH", path_with(&bin));
+    if serve {
+        println!(
+            "Serving the book on http://127.0.0.1:{port} (Ctrl-C to stop); it rebuilds when a page changes."
+        );
+        mdbook.args([
+            "serve",
+            "--hostname",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ]);
+    } else {
+        mdbook.arg("build");
+    }
+    let status = mdbook.status().context("failed to start mdbook")?;
+    if !status.success() {
+        bail!("mdbook failed ({status})");
+    }
+    if !serve {
+        println!(
+            "The book is in {}",
+            root.join("target/book/index.html").display()
+        );
+    }
+    Ok(())
+}
+
+/// Installs any missing or outdated tool into `<repo>/.tools` (about 3 minutes on two
+/// cores the first time; nothing afterwards) and returns the folder of the binaries.
+pub fn ensure_tools(root: &Path) -> Result<PathBuf> {
+    let tools = root.join(".tools");
+    let bin = tools.join("bin");
+    for (name, version) in TOOLS {
+        if installed_version(&bin.join(name)).as_deref() == Some(*version) {
+            continue;
+        }
+        println!(
+            "Installing {name} {version} into {} (once; later builds reuse it)…",
+            tools.display()
+        );
+        let status = Command::new(env!("CARGO"))
+            .args(["install", "--locked", "--quiet", "--root"])
+            .arg(&tools)
+            .arg(format!("{name}@{version}"))
+            .status()
+            .with_context(|| format!("failed to start `cargo install {name}`"))?;
+        if !status.success() {
+            bail!("`cargo install {name}@{version}` failed; is crates.io reachable?");
+        }
+    }
+    Ok(bin)
+}
+
+/// The version a tool prints (`mdbook v0.5.4`, `mdbook-mermaid 0.17.1`), if it runs.
+fn installed_version(binary: &Path) -> Option<String> {
+    let output = Command::new(binary).arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    Some(
+        text.split_whitespace()
+            .last()?
+            .trim_start_matches('v')
+            .to_owned(),
+    )
+}
+
+fn path_with(bin: &Path) -> std::ffi::OsString {
+    let mut paths = vec![bin.to_path_buf()];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(paths).expect("PATH entries have no separator in them")
+}
+
+/// Every `{{#include path:anchor}}` in the book must name an existing file and, when it
+/// names an anchor, a file with `ANCHOR: anchor` and `ANCHOR_END: anchor` lines. Returns
+/// one line per problem.
+pub fn check_includes(root: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for page in book_pages(root)? {
+        let text = std::fs::read_to_string(&page)
+            .with_context(|| format!("failed to read {}", page.display()))?;
+        let shown = page
+            .strip_prefix(root)
+            .unwrap_or(&page)
+            .display()
+            .to_string();
+        for include in includes_in(&text) {
+            if let Err(problem) = check_include(page.parent().unwrap_or(root), &include) {
+                problems.push(format!("{shown}: {{{{#include {include}}}}}: {problem}"));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+fn book_pages(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut pages = Vec::new();
+    let mut folders = vec![root.join("book")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)
+            .with_context(|| format!("failed to list {}", folder.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                pages.push(path);
+            }
+        }
+    }
+    pages.sort();
+    Ok(pages)
+}
+
+/// The argument of each `{{#include …}}` / `{{#rustdoc_include …}}` in a page.
+fn includes_in(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{#") {
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("}}") else { break };
+        let directive = &after[..end];
+        for keyword in ["include ", "rustdoc_include "] {
+            if let Some(argument) = directive.strip_prefix(keyword) {
+                found.push(argument.trim().to_owned());
+            }
+        }
+        rest = &after[end..];
+    }
+    found
+}
+
+fn check_include(page_dir: &Path, include: &str) -> Result<(), String> {
+    let (path, selector) = include.split_once(':').unwrap_or((include, ""));
+    let file = page_dir.join(path);
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let is_line_range = selector.chars().all(|c| c.is_ascii_digit() || c == ':');
+    if is_line_range {
+        return Ok(());
+    }
+    let has = |marker: &str| text.lines().any(|line| line.trim().ends_with(marker));
+    if !has(&format!("ANCHOR: {selector}")) || !has(&format!("ANCHOR_END: {selector}")) {
+        return Err(format!(
+            "{path} has no anchor `{selector}` (ANCHOR: {selector} … ANCHOR_END: {selector})"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_include_directives() {
+        let page = "a {{#include ../x.rs:story}} b {{#rustdoc_include y.rs}} {{#title T}} {{#include z.rs:3:5}}";
+        assert_eq!(includes_in(page), ["../x.rs:story", "y.rs", "z.rs:3:5"]);
+    }
+
+    #[test]
+    fn missing_files_and_anchors_are_problems() {
+        let dir = repo_root().join("lessons/lesson-01/src");
+        assert!(check_include(&dir, "main.rs:story").is_ok());
+        assert!(check_include(&dir, "main.rs:10:20").is_ok());
+        assert!(
+            check_include(&dir, "main.rs:nope")
+                .unwrap_err()
+                .contains("no anchor `nope`")
+        );
+        assert!(
+            check_include(&dir, "gone.rs")
+                .unwrap_err()
+                .contains("cannot read gone.rs")
+        );
+    }
+
+    #[test]
+    fn the_shipped_book_includes_only_what_exists() {
+        assert_eq!(check_includes(&repo_root()).unwrap(), Vec::<String>::new());
+    }
+}

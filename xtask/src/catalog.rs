@@ -9,7 +9,10 @@ use serde::Deserialize;
 
 /// The workspace root: xtask lives one folder below it.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent folder").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent folder")
+        .to_path_buf()
 }
 
 /// One chapter's exercises, in the order a learner should do them.
@@ -24,12 +27,6 @@ impl Chapter {
     /// `ch01`: the folder name under exercises/, solutions/ and tests/.
     pub fn dir_name(&self) -> String {
         format!("ch{:02}", self.number)
-    }
-
-    /// The Cargo package holding this chapter's stubs (`solutions = false`) or solutions.
-    pub fn package(&self, solutions: bool) -> String {
-        let kind = if solutions { "solutions" } else { "exercises" };
-        format!("{kind}-{:02}", self.number)
     }
 }
 
@@ -62,7 +59,10 @@ pub struct Exercise {
 impl Exercise {
     /// The file's stem: also the name of its test module and the middle of its snapshots.
     pub fn stem(&self) -> String {
-        self.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+        self.file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
     }
 
     /// The libtest filter that selects exactly this exercise's tests.
@@ -80,21 +80,30 @@ impl Exercise {
 
     /// The learner's copy.
     pub fn stub_path(&self, root: &Path) -> PathBuf {
-        root.join("exercises").join(self.chapter_dir()).join(&self.file)
+        root.join("exercises")
+            .join(self.chapter_dir())
+            .join(&self.file)
     }
 
     pub fn solution_path(&self, root: &Path) -> PathBuf {
-        root.join("solutions").join(self.chapter_dir()).join(&self.file)
+        root.join("solutions")
+            .join(self.chapter_dir())
+            .join(&self.file)
     }
 
     /// The grading tests, outside the learner's files.
     pub fn test_path(&self, root: &Path) -> PathBuf {
-        root.join("tests").join(self.chapter_dir()).join(format!("{}.rs", self.stem()))
+        root.join("tests")
+            .join(self.chapter_dir())
+            .join(format!("{}.rs", self.stem()))
     }
 
     /// Snapshot files this exercise owns: `tests/chNN/snapshots/chNN-<stem>-*.snap`.
     pub fn snapshot_paths(&self, root: &Path) -> Vec<PathBuf> {
-        let dir = root.join("tests").join(self.chapter_dir()).join("snapshots");
+        let dir = root
+            .join("tests")
+            .join(self.chapter_dir())
+            .join("snapshots");
         let prefix = format!("{}-{}-", self.chapter_dir(), self.stem());
         let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
             .into_iter()
@@ -102,7 +111,10 @@ impl Exercise {
             .flatten()
             .map(|entry| entry.path())
             .filter(|path| {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 name.starts_with(&prefix) && name.ends_with(".snap")
             })
             .collect();
@@ -115,23 +127,40 @@ impl Exercise {
 pub fn load(root: &Path) -> Result<Vec<Chapter>> {
     let mut chapters = Vec::new();
     let dir = root.join("exercises");
-    let entries = std::fs::read_dir(&dir).with_context(|| format!("failed to list {}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(&dir).with_context(|| format!("failed to list {}", dir.display()))?;
     for entry in entries {
         let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let Some(number) = name.strip_prefix("ch").and_then(|n| n.parse::<u32>().ok()) else {
             continue;
         };
         let info_path = path.join("info.toml");
         let text = std::fs::read_to_string(&info_path)
             .with_context(|| format!("failed to read {}", info_path.display()))?;
-        let info: InfoFile =
-            toml::from_str(&text).with_context(|| format!("{} is not a valid exercise list", info_path.display()))?;
-        let exercises = info.exercise.into_iter().map(|e| Exercise { chapter: number, ..e }).collect();
+        let info: InfoFile = toml::from_str(&text)
+            .with_context(|| format!("{} is not a valid exercise list", info_path.display()))?;
+        let exercises = info
+            .exercise
+            .into_iter()
+            .map(|e| Exercise {
+                chapter: number,
+                ..e
+            })
+            .collect();
         chapters.push(Chapter { number, exercises });
     }
     chapters.sort_by_key(|c| c.number);
     Ok(chapters)
+}
+
+/// The Cargo package holding chapter `number`'s stubs, or its solutions.
+pub fn package(number: u32, solutions: bool) -> String {
+    let kind = if solutions { "solutions" } else { "exercises" };
+    format!("{kind}-{number:02}")
 }
 
 /// Picks what to grade: chapter numbers (`1`, `01`) and exercise ids; nothing means all.
@@ -147,13 +176,22 @@ pub fn select(chapters: &[Chapter], targets: &[String]) -> Result<Vec<Exercise>>
                 .filter(|c| c.number == number)
                 .flat_map(|c| c.exercises.clone())
                 .collect(),
-            Err(_) => chapters.iter().flat_map(|c| &c.exercises).filter(|e| &e.id == target).cloned().collect(),
+            Err(_) => chapters
+                .iter()
+                .flat_map(|c| &c.exercises)
+                .filter(|e| &e.id == target)
+                .cloned()
+                .collect(),
         };
         if found.is_empty() {
             bail!(
                 "no chapter or exercise called `{target}`. Give a chapter number with exercises ({}) \
                  or an exercise id (`cargo xtask list` shows them all)",
-                chapters.iter().map(|c| format!("{:02}", c.number)).collect::<Vec<_>>().join(", ")
+                chapters
+                    .iter()
+                    .map(|c| format!("{:02}", c.number))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
         for exercise in found {
@@ -178,6 +216,9 @@ mod tests {
         let by_id = select(&chapters, &["proc_stat".into(), "1".into()]).unwrap();
         assert_eq!(by_id.len(), by_chapter.len(), "no exercise is picked twice");
         let error = select(&chapters, &["nope".into()]).unwrap_err().to_string();
-        assert!(error.contains("no chapter or exercise called `nope`"), "{error}");
+        assert!(
+            error.contains("no chapter or exercise called `nope`"),
+            "{error}"
+        );
     }
 }

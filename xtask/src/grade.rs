@@ -49,10 +49,15 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
         print_summary(&results);
     }
     if let Some(path) = &args.junit {
-        std::fs::write(path, to_junit(&results)).with_context(|| format!("failed to write {}", path.display()))?;
+        std::fs::write(path, to_junit(&results))
+            .with_context(|| format!("failed to write {}", path.display()))?;
     }
     let all_passed = results.iter().all(|g| g.outcome.verdict.passed());
-    Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if all_passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Grades `exercises` (stubs, or the solutions when `solutions`), calling `report` as
@@ -67,20 +72,24 @@ pub fn grade(
     let mut chapters: Vec<u32> = exercises.iter().map(|e| e.chapter).collect();
     chapters.dedup();
     for chapter in chapters {
-        let kind = if solutions { "solutions" } else { "exercises" };
-        let package = format!("{kind}-{chapter:02}");
+        let package = catalog::package(chapter, solutions);
         let started = Instant::now();
         let build = runner::build_tests(root, &package)?;
         for exercise in exercises.iter().filter(|e| e.chapter == chapter) {
             let outcome = match &build {
                 Build::Ready(binary) => runner::run_exercise(root, binary, exercise)?,
                 Build::DoesNotCompile(message) => Outcome {
-                    verdict: Verdict::DoesNotCompile { message: message.clone() },
+                    verdict: Verdict::DoesNotCompile {
+                        message: message.clone(),
+                    },
                     elapsed: started.elapsed(),
                     output: message.clone(),
                 },
             };
-            let graded = Graded { exercise: exercise.clone(), outcome };
+            let graded = Graded {
+                exercise: exercise.clone(),
+                outcome,
+            };
             report(&graded);
             results.push(graded);
         }
@@ -106,12 +115,21 @@ fn print_verdict(graded: &Graded) {
         for line in verdict.reason().lines().take(MAX_REASON_LINES) {
             println!("      {line}");
         }
-        println!("      (file: exercises/ch{:02}/{})", graded.exercise.chapter, graded.exercise.file.display());
+        println!(
+            "      (file: exercises/ch{:02}/{})",
+            graded.exercise.chapter,
+            graded.exercise.file.display()
+        );
     }
 }
 
 fn print_summary(results: &[Graded]) {
-    let count = |label: &str| results.iter().filter(|g| g.outcome.verdict.label() == label).count();
+    let count = |label: &str| {
+        results
+            .iter()
+            .filter(|g| g.outcome.verdict.label() == label)
+            .count()
+    };
     let passed = count("passed");
     let not_started = count("not started");
     println!(
@@ -135,10 +153,14 @@ fn to_json(results: &[Graded]) -> serde_json::Value {
                 "verdict": g.outcome.verdict.label(),
                 "reason": g.outcome.verdict.reason(),
                 "seconds": round_ms(g.outcome.elapsed),
+                "output": g.outcome.output,
             })
         })
         .collect();
-    let passed = results.iter().filter(|g| g.outcome.verdict.passed()).count();
+    let passed = results
+        .iter()
+        .filter(|g| g.outcome.verdict.passed())
+        .count();
     serde_json::json!({ "passed": passed, "total": results.len(), "exercises": exercises })
 }
 
@@ -148,11 +170,16 @@ fn round_ms(d: Duration) -> f64 {
 
 /// JUnit XML: one test suite per chapter, one test case per exercise.
 fn to_junit(results: &[Graded]) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"exercises\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"exercises\">\n",
+    );
     let mut chapters: Vec<u32> = results.iter().map(|g| g.exercise.chapter).collect();
     chapters.dedup();
     for chapter in chapters {
-        let cases: Vec<&Graded> = results.iter().filter(|g| g.exercise.chapter == chapter).collect();
+        let cases: Vec<&Graded> = results
+            .iter()
+            .filter(|g| g.exercise.chapter == chapter)
+            .collect();
         let failures = cases.iter().filter(|g| !g.outcome.verdict.passed()).count();
         let seconds: f64 = cases.iter().map(|g| g.outcome.elapsed.as_secs_f64()).sum();
         xml += &format!(
@@ -182,7 +209,10 @@ fn to_junit(results: &[Graded]) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A long snapshot diff is cut here; `--json` and `--junit` keep all of it.
@@ -201,23 +231,44 @@ mod tests {
             timeout_secs: None,
             chapter: 1,
         };
-        Graded { exercise, outcome: Outcome { verdict, elapsed: Duration::from_millis(1500), output: String::new() } }
+        Graded {
+            exercise,
+            outcome: Outcome {
+                verdict,
+                elapsed: Duration::from_millis(1500),
+                output: String::new(),
+            },
+        }
     }
 
     #[test]
     fn junit_marks_failures_and_escapes() {
         let xml = to_junit(&[
             graded("ok", Verdict::Passed),
-            graded("bad", Verdict::Failed { reason: "left < right & \"so\"".into() }),
+            graded(
+                "bad",
+                Verdict::Failed {
+                    reason: "left < right & \"so\"".into(),
+                },
+            ),
         ]);
         assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
-        assert!(xml.contains("<testcase classname=\"ch01\" name=\"ok\" time=\"1.500\"/>"), "{xml}");
-        assert!(xml.contains("left &lt; right &amp; &quot;so&quot;"), "{xml}");
+        assert!(
+            xml.contains("<testcase classname=\"ch01\" name=\"ok\" time=\"1.500\"/>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("left &lt; right &amp; &quot;so&quot;"),
+            "{xml}"
+        );
     }
 
     #[test]
     fn json_counts_and_labels() {
-        let json = to_json(&[graded("ok", Verdict::Passed), graded("todo", Verdict::NotStarted)]);
+        let json = to_json(&[
+            graded("ok", Verdict::Passed),
+            graded("todo", Verdict::NotStarted),
+        ]);
         assert_eq!(json["passed"], 1);
         assert_eq!(json["exercises"][1]["verdict"], "not started");
         assert_eq!(json["exercises"][0]["seconds"], 1.5);

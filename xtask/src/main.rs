@@ -3,8 +3,9 @@
 
 mod book;
 mod catalog;
-mod processes;
+mod contracts;
 mod grade;
+mod processes;
 mod runner;
 mod test;
 mod verify;
@@ -17,7 +18,11 @@ use clap::{Parser, Subcommand};
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", about = "Read, run, grade and check the book", version)]
+#[command(
+    name = "cargo xtask",
+    about = "Read, run, grade and check the book",
+    version
+)]
 struct Cli {
     #[command(subcommand)]
     command: Commands,
@@ -36,10 +41,35 @@ enum Commands {
     },
     /// Grade your exercises: a chapter number (`01`), an exercise id, or nothing for all.
     Grade(grade::GradeArgs),
+    /// Show the hint for one exercise.
+    Hint {
+        /// The exercise id, as `cargo xtask grade` prints it.
+        exercise: String,
+    },
     /// Maintainer check: solutions pass, stubs fail, and every part of every chapter fits.
     Verify,
     /// Everything CI runs: fmt, clippy, tests, rustdoc, verify, and the book build.
     Test,
+}
+
+fn hint(id: &str) -> anyhow::Result<ExitCode> {
+    let root = catalog::repo_root();
+    let chapters = catalog::load(&root)?;
+    let Some(exercise) = chapters
+        .iter()
+        .flat_map(|c| &c.exercises)
+        .find(|e| e.id == id)
+    else {
+        anyhow::bail!("no exercise called `{id}`; `cargo xtask grade` lists every exercise's id");
+    };
+    println!(
+        "{} — {} ({})\n",
+        exercise.id,
+        exercise.title,
+        exercise.stub_path(&root).display()
+    );
+    println!("{}", exercise.hint.trim());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -47,6 +77,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Commands::Book { serve, port } => book::run(serve, port).map(|()| ExitCode::SUCCESS),
         Commands::Grade(args) => grade::run(&args),
+        Commands::Hint { exercise } => hint(&exercise),
         Commands::Verify => verify::run(),
         Commands::Test => test::run(),
     };

@@ -11,10 +11,15 @@ use procfs::process::{Process, all_processes};
 
 /// The PIDs of every live process in process group `group`.
 pub fn group_members(group: Pid) -> Vec<Process> {
-    let Ok(processes) = all_processes() else { return Vec::new() };
+    let Ok(processes) = all_processes() else {
+        return Vec::new();
+    };
     processes
         .flatten()
-        .filter(|p| p.stat().is_ok_and(|s| s.pgrp == group.as_raw() && s.state != 'Z'))
+        .filter(|p| {
+            p.stat()
+                .is_ok_and(|s| s.pgrp == group.as_raw() && s.state != 'Z')
+        })
         .collect()
 }
 
@@ -31,8 +36,9 @@ pub fn diagnose_hang(members: &[Process], elapsed: Duration) -> String {
         }
         for task in process.tasks().into_iter().flatten().flatten() {
             let Ok(stat) = task.stat() else { continue };
-            let channel = std::fs::read_to_string(format!("/proc/{}/task/{}/wchan", task.pid, task.tid))
-                .unwrap_or_default();
+            let channel =
+                std::fs::read_to_string(format!("/proc/{}/task/{}/wchan", task.pid, task.tid))
+                    .unwrap_or_default();
             let waiting_in = describe_wait(stat.state, channel.trim());
             if !waits.contains(&waiting_in) {
                 waits.push(waiting_in);
@@ -81,8 +87,13 @@ pub fn sweep_descendants() {
 }
 
 fn descendants_of(root: i32) -> Vec<i32> {
-    let Ok(processes) = all_processes() else { return Vec::new() };
-    let parents: HashMap<i32, i32> = processes.flatten().filter_map(|p| Some((p.pid, p.stat().ok()?.ppid))).collect();
+    let Ok(processes) = all_processes() else {
+        return Vec::new();
+    };
+    let parents: HashMap<i32, i32> = processes
+        .flatten()
+        .filter_map(|p| Some((p.pid, p.stat().ok()?.ppid)))
+        .collect();
     let mut found = Vec::new();
     for &pid in parents.keys() {
         let mut current = pid;
@@ -113,14 +124,17 @@ pub fn signal_description(signal: i32) -> String {
     let meaning = match signal {
         libc::SIGSEGV => "segmentation fault: a read or write of memory the process does not own",
         libc::SIGBUS => "bus error: memory that exists but cannot be accessed that way",
-        libc::SIGABRT => "abort: the process stopped itself, e.g. `std::process::abort` or a double panic",
+        libc::SIGABRT => {
+            "abort: the process stopped itself, e.g. `std::process::abort` or a double panic"
+        }
         libc::SIGKILL => "kill: stopped from outside, e.g. by the out-of-memory killer",
         libc::SIGFPE => "arithmetic error, e.g. integer division by zero in C code",
         libc::SIGILL => "illegal instruction",
         libc::SIGPIPE => "broken pipe: a write to a pipe whose reader has gone",
         _ => "see `man 7 signal`",
     };
-    let name = Signal::try_from(signal).map_or_else(|_| format!("signal {signal}"), |s| s.as_str().to_owned());
+    let name = Signal::try_from(signal)
+        .map_or_else(|_| format!("signal {signal}"), |s| s.as_str().to_owned());
     format!("{name} ({meaning})")
 }
 
@@ -141,7 +155,10 @@ mod tests {
 
     #[test]
     fn waits_are_described() {
-        assert_eq!(describe_wait('S', "futex_wait_queue"), "waiting on a lock, a condition or a join (futex)");
+        assert_eq!(
+            describe_wait('S', "futex_wait_queue"),
+            "waiting on a lock, a condition or a join (futex)"
+        );
         assert_eq!(describe_wait('S', "pipe_read"), "waiting on a pipe");
         assert_eq!(describe_wait('R', "0"), "running");
     }

@@ -35,17 +35,27 @@ pub enum Build {
 pub fn build_tests(root: &Path, package: &str) -> Result<Build> {
     let output = Command::new(env!("CARGO"))
         .current_dir(root)
-        .args(["test", "--lib", "--no-run", "--message-format=json-render-diagnostics", "--package", package])
+        .args([
+            "test",
+            "--lib",
+            "--no-run",
+            "--message-format=json-render-diagnostics",
+            "--package",
+            package,
+        ])
         .stdin(Stdio::null())
         .output()
         .with_context(|| format!("failed to start `cargo test --no-run -p {package}`"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
-        return Ok(Build::DoesNotCompile(compiler_message(&String::from_utf8_lossy(&output.stderr))));
+        return Ok(Build::DoesNotCompile(compiler_message(
+            &String::from_utf8_lossy(&output.stderr),
+        )));
     }
     let crate_name = package.replace('-', "_");
     for line in stdout.lines().filter(|l| l.starts_with('{')) {
-        let message: serde_json::Value = serde_json::from_str(line).context("cargo printed invalid JSON")?;
+        let message: serde_json::Value =
+            serde_json::from_str(line).context("cargo printed invalid JSON")?;
         let is_our_test = message["reason"] == "compiler-artifact"
             && message["profile"]["test"] == true
             && message["target"]["name"] == crate_name.as_str();
@@ -62,7 +72,9 @@ fn compiler_message(stderr: &str) -> String {
         .lines()
         .filter(|line| {
             let trimmed = line.trim_start();
-            !(trimmed.starts_with("Compiling ") || trimmed.starts_with("Blocking ") || trimmed.starts_with("Finished "))
+            !(trimmed.starts_with("Compiling ")
+                || trimmed.starts_with("Blocking ")
+                || trimmed.starts_with("Finished "))
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -77,15 +89,26 @@ pub enum Verdict {
     /// Every failing test stopped at a `todo!()`: the learner has not started.
     NotStarted,
     /// A test failed: the assertion or snapshot diff.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
     /// Killed after the time limit; the diagnosis says whether it was blocked or spinning.
-    TimedOut { limit: Duration, diagnosis: String },
+    TimedOut {
+        limit: Duration,
+        diagnosis: String,
+    },
     /// The test process died of a signal (segfault, abort, ...).
-    Crashed { signal: String },
+    Crashed {
+        signal: String,
+    },
     /// More than [`MAX_PROCESSES`] processes at once.
-    ForkBomb { seen: usize },
+    ForkBomb {
+        seen: usize,
+    },
     /// The chapter did not compile.
-    DoesNotCompile { message: String },
+    DoesNotCompile {
+        message: String,
+    },
 }
 
 impl Verdict {
@@ -113,7 +136,10 @@ impl Verdict {
             Self::NotStarted => NOT_STARTED.to_owned(),
             Self::Failed { reason } => reason.clone(),
             Self::TimedOut { limit, diagnosis } => {
-                format!("still running after {} s, so it was stopped. {diagnosis}", limit.as_secs())
+                format!(
+                    "still running after {} s, so it was stopped. {diagnosis}",
+                    limit.as_secs()
+                )
             }
             Self::Crashed { signal } => format!("the test process was killed by {signal}"),
             Self::ForkBomb { seen } => format!(
@@ -140,7 +166,10 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     let mut command = Command::new(binary);
     command
         .args([exercise.test_filter().as_str(), "--test-threads=1"])
-        .current_dir(root.join("exercises").join(format!("ch{:02}", exercise.chapter)))
+        .current_dir(
+            root.join("exercises")
+                .join(format!("ch{:02}", exercise.chapter)),
+        )
         .env("INSTA_UPDATE", "no")
         .env("INSTA_FORCE_PASS", "0")
         .env("INSTA_WORKSPACE_ROOT", root)
@@ -149,7 +178,9 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let mut child = command.spawn().with_context(|| format!("failed to start {}", binary.display()))?;
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("failed to start {}", binary.display()))?;
     let group = Pid::from_raw(child.id() as i32);
     let readers = [
         read_all(child.stdout.take().expect("piped")),
@@ -163,21 +194,34 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
         }
         let members = crate::processes::group_members(group);
         if members.len() > MAX_PROCESSES {
-            stopped = Some(Verdict::ForkBomb { seen: members.len() });
+            stopped = Some(Verdict::ForkBomb {
+                seen: members.len(),
+            });
             kill_group(group);
         } else if start.elapsed() > exercise.timeout() {
             let diagnosis = crate::processes::diagnose_hang(&members, start.elapsed());
-            stopped = Some(Verdict::TimedOut { limit: exercise.timeout(), diagnosis });
+            stopped = Some(Verdict::TimedOut {
+                limit: exercise.timeout(),
+                diagnosis,
+            });
             kill_group(group);
         }
-        std::thread::sleep(Duration::from_millis(if stopped.is_some() { 5 } else { 15 }));
+        std::thread::sleep(Duration::from_millis(if stopped.is_some() {
+            5
+        } else {
+            15
+        }));
     };
     // Whatever the tests left in their group or double-forked away is ours to end.
     kill_group(group);
     crate::processes::sweep_descendants();
-    let output = readers.map(|reader| join_reader(reader)).join("");
+    let output = readers.map(join_reader).join("");
     let verdict = stopped.unwrap_or_else(|| judge(status.success(), status.signal(), &output));
-    Ok(Outcome { verdict, elapsed: start.elapsed(), output })
+    Ok(Outcome {
+        verdict,
+        elapsed: start.elapsed(),
+        output,
+    })
 }
 
 /// Orphans of an exercise are re-parented to us rather than to init, so the sweep after
@@ -210,17 +254,25 @@ fn join_reader(reader: JoinHandle<String>) -> String {
     while !reader.is_finished() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
-    if reader.is_finished() { reader.join().unwrap_or_default() } else { String::new() }
+    if reader.is_finished() {
+        reader.join().unwrap_or_default()
+    } else {
+        String::new()
+    }
 }
 
 /// Turns libtest's output into a verdict.
 pub fn judge(success: bool, signal: Option<i32>, output: &str) -> Verdict {
     if let Some(signal) = signal {
-        return Verdict::Crashed { signal: crate::processes::signal_description(signal) };
+        return Verdict::Crashed {
+            signal: crate::processes::signal_description(signal),
+        };
     }
     if success {
         return if output.contains("running 0 tests") {
-            Verdict::Failed { reason: NO_TESTS.to_owned() }
+            Verdict::Failed {
+                reason: NO_TESTS.to_owned(),
+            }
         } else {
             Verdict::Passed
         };
@@ -229,7 +281,11 @@ pub fn judge(success: bool, signal: Option<i32>, output: &str) -> Verdict {
     if !failures.is_empty() && failures.iter().all(|f| f.contains("not yet implemented")) {
         return Verdict::NotStarted;
     }
-    let reason = if failures.is_empty() { output.trim().to_owned() } else { failures.join("\n") };
+    let reason = if failures.is_empty() {
+        output.trim().to_owned()
+    } else {
+        failures.join("\n")
+    };
     Verdict::Failed { reason }
 }
 
@@ -240,7 +296,10 @@ fn failure_sections(output: &str) -> Vec<String> {
     for line in output.lines() {
         if line.starts_with("---- ") && line.ends_with(" ----") {
             sections.extend(current.take());
-            current = Some(format!("{}\n", line.trim_matches(['-', ' ']).trim_end_matches(" stdout")));
+            current = Some(format!(
+                "{}\n",
+                line.trim_matches(['-', ' ']).trim_end_matches(" stdout")
+            ));
         } else if line == "failures:" || line.starts_with("test result:") {
             sections.extend(current.take());
         } else if let Some(section) = current.as_mut() {
@@ -249,11 +308,15 @@ fn failure_sections(output: &str) -> Vec<String> {
         }
     }
     sections.extend(current);
-    sections.into_iter().map(|s| s.trim_end().to_owned()).collect()
+    sections
+        .into_iter()
+        .map(|s| s.trim_end().to_owned())
+        .collect()
 }
 
 const NOT_STARTED: &str = "every test stops at a `todo!()`: replace it with your code.";
-const NO_TESTS: &str = "no test matched this exercise; the grading tests are missing (run `cargo xtask verify`).";
+const NO_TESTS: &str =
+    "no test matched this exercise; the grading tests are missing (run `cargo xtask verify`).";
 
 #[cfg(test)]
 mod tests {
@@ -268,10 +331,19 @@ mod tests {
 
     #[test]
     fn a_real_failure_keeps_its_message() {
-        let run = TODO_RUN.replacen("not yet implemented: write this", "assertion `left == right` failed", 1);
-        let Verdict::Failed { reason } = judge(false, None, &run) else { panic!("should fail") };
+        let run = TODO_RUN.replacen(
+            "not yet implemented: write this",
+            "assertion `left == right` failed",
+            1,
+        );
+        let Verdict::Failed { reason } = judge(false, None, &run) else {
+            panic!("should fail")
+        };
         assert!(reason.starts_with("grading::a::x\n"), "{reason}");
-        assert!(reason.contains("assertion `left == right` failed"), "{reason}");
+        assert!(
+            reason.contains("assertion `left == right` failed"),
+            "{reason}"
+        );
     }
 
     #[test]

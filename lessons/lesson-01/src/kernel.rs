@@ -232,12 +232,21 @@ fn count<E: std::fmt::Display>(value: Result<usize, E>, what: &str) -> String {
 // ANCHOR: file_to_memory
 pub fn show_file_to_memory(process: &Process, exe: &Path, segments: &[LoadSegment]) {
     fmt::step("4. From file to memory");
-    let Ok(maps) = process.maps() else {
+    // smaps is maps plus per-mapping counters, among them how much is resident in RAM.
+    let Ok(maps) = process.smaps() else {
         fmt::note("The memory map of this process is hidden from you.");
         return;
     };
-    let mut table =
-        Table::new(["file segment", "file offset", "mapped at", "perms", "size"]).right(4);
+    let mut table = Table::new([
+        "file segment",
+        "file offset",
+        "mapped at",
+        "perms",
+        "size",
+        "in RAM",
+    ])
+    .right(4)
+    .right(5);
     for map in maps
         .iter()
         .filter(|m| matches!(&m.pathname, MMapPath::Path(p) if p == exe))
@@ -259,14 +268,20 @@ pub fn show_file_to_memory(process: &Process, exe: &Path, segments: &[LoadSegmen
             fmt::address(map.address.0),
             map.perms.as_str(),
             fmt::bytes(map.address.1 - map.address.0),
+            map.extension
+                .map
+                .get("Rss")
+                .map_or_else(|| "?".to_owned(), |rss| fmt::bytes(*rss)),
         ]);
     }
     print!("{table}");
     fmt::note(
         "Each loadable segment of the file became a mapping of the same file in the process's\n\
-         memory, with the same permissions (R E → r-x). RELRO data was writable only while the\n\
-         loader fixed up addresses, then made read-only. The heap, the stacks and most of the\n\
-         zeroed bss are not in the file at all: the kernel adds them. Chapter 02 maps them all.",
+         memory, with the same permissions (R E → r-x). A page counts as in RAM once the process\n\
+         has touched it (the kernel maps its neighbours in the same go); the rest stays on disk\n\
+         until first used, if ever. RELRO data was writable only while the loader fixed up\n\
+         addresses, then made read-only. The heap, the stacks and most of the zeroed bss are\n\
+         not in the file at all: the kernel adds them. Chapter 02 maps them all.",
     );
 }
 // ANCHOR_END: file_to_memory
