@@ -90,6 +90,21 @@ impl Drop for Child {
     }
 }
 
+/// How a child ended, in words: `exited with status 3`, `killed by SIGKILL`.
+pub fn describe(status: &WaitStatus) -> String {
+    match status {
+        WaitStatus::Exited(_, code) => format!("exited with status {code}"),
+        WaitStatus::Signaled(_, signal, core) => format!(
+            "killed by {signal}{}",
+            if *core { " (core dumped)" } else { "" }
+        ),
+        WaitStatus::Stopped(_, signal) => format!("stopped by {signal}"),
+        WaitStatus::Continued(_) => "continued".to_owned(),
+        WaitStatus::StillAlive => "still running".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
 /// Waits for `pid` to end, retrying when a signal interrupts the wait; stops and
 /// continues are not ends.
 fn wait_for_end(pid: Pid) -> nix::Result<WaitStatus> {

@@ -87,7 +87,8 @@ impl Region {
                     Region::AnonMmap
                 }
             }
-            MMapPath::Other(name) if name.starts_with("[anon:") => Region::AnonMmap,
+            // procfs strips the brackets: `[anon:name]` (a named anonymous mapping) is `anon:name`.
+            MMapPath::Other(name) if name.starts_with("anon:") => Region::AnonMmap,
             _ => Region::Kernel,
         }
     }
@@ -189,7 +190,7 @@ fn path_text(path: &MMapPath) -> String {
         MMapPath::Rollup => "[rollup]".into(),
         MMapPath::Anonymous => String::new(),
         MMapPath::Vsys(key) => format!("/SYSV{key:08x}"),
-        MMapPath::Other(name) => name.clone(),
+        MMapPath::Other(name) => format!("[{name}]"),
     }
 }
 
