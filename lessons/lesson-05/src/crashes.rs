@@ -12,7 +12,6 @@ use support::crash::Ending;
 use support::fmt;
 use support::table::Table;
 
-use crate::child::Child;
 use crate::faults;
 use crate::yes_no;
 
@@ -53,6 +52,17 @@ pub fn briefly(ending: Ending) -> String {
     }
 }
 
+/// Waits until the child has ended *without* collecting its status (`WNOWAIT`), so it
+/// stays a zombie that can be looked at in /proc.
+fn wait_until_ended(pid: nix::unistd::Pid) -> Result<()> {
+    nix::sys::wait::waitid(
+        nix::sys::wait::Id::Pid(pid),
+        nix::sys::wait::WaitPidFlag::WEXITED | nix::sys::wait::WaitPidFlag::WNOWAIT,
+    )
+    .context("waitid failed")?;
+    Ok(())
+}
+
 /// Something a child does that ends it; returns an exit status if it does not.
 type Crash = fn() -> i32;
 
@@ -60,17 +70,17 @@ type Crash = fn() -> i32;
 /// Forks a child that commits `crash`, lets it die, looks at it before reaping it (a
 /// zombie: ended, status not yet collected), then collects the status.
 fn crash_a_child(crash: Crash) -> Result<(i32, char, Ending)> {
-    let child = Child::fork(move || {
+    let child = support::child::fork(move || {
         faults::no_core_files();
         crash()
     })?;
-    child.wait_until_ended()?;
+    wait_until_ended(child.pid())?;
     let state = support::proc::open(child.pid().as_raw())
         .ok()
         .and_then(|p| p.stat().ok())
         .map_or('?', |stat| stat.state);
     let pid = child.pid().as_raw();
-    let status = child.wait()?;
+    let status = child.wait().context("waitpid")?;
     Ok((pid, state, ending_of(status)))
 }
 // ANCHOR_END: child_crash
@@ -115,13 +125,13 @@ fn show_a_torn_file() -> Result<()> {
     let mut file = tempfile::tempfile().context("could not create a private temporary file")?;
     // A second handle on the same open file: parent and child share it, position and all.
     let mut writer = file.try_clone().context("could not share the file")?;
-    let child = Child::fork(move || {
+    let child = support::child::fork(move || {
         faults::no_core_files();
         writer.write_all(b"record 1: complete\n").ok();
         writer.write_all(b"record 2: half wri").ok();
         std::process::abort()
     })?;
-    child.wait()?;
+    child.wait().context("waitpid")?;
     let mut contents = String::new();
     file.rewind()?;
     file.read_to_string(&mut contents)?;

@@ -7,7 +7,6 @@
 //! Every crash that would end the lesson's own process happens in a subprocess: the
 //! lesson runs itself again with the hidden `--demo <kind>` argument.
 
-mod child;
 mod cost;
 mod crashes;
 mod demo;
@@ -78,6 +77,10 @@ fn main() -> ExitCode {
         }
     };
     fmt::chapter(5, "Processes versus threads");
+    // Ctrl-C in the middle of a measurement must not leave children behind.
+    if let Err(error) = support::child::reap_on_interrupt() {
+        eprintln!("lesson-05: could not install the Ctrl-C handler: {error}");
+    }
     match tell_the_story(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -10,8 +10,6 @@ use support::fmt;
 use support::proc::procfs::process::Process;
 use support::table::Table;
 
-use crate::child::Child;
-
 /// Memory figures of one process, in bytes.
 #[derive(Debug, Clone, Copy, Default)]
 struct Footprint {
@@ -233,7 +231,7 @@ fn with_idle_children(count: usize) -> Result<Vec<Footprint>> {
     let mut ready_writer = File::from(ready_w);
     let mut children = Vec::with_capacity(count);
     for _ in 0..count {
-        children.push(Child::fork(|| {
+        children.push(support::child::fork(|| {
             ready_writer.write_all(b"r").ok();
             let mut byte = [0u8; 1];
             go_reader.read_exact(&mut byte).ok();
@@ -250,7 +248,7 @@ fn with_idle_children(count: usize) -> Result<Vec<Footprint>> {
         .collect::<Result<Vec<_>>>()?;
     File::from(go_w).write_all(&vec![b'g'; count]).ok();
     for child in children {
-        child.wait()?;
+        child.wait().context("waitpid")?;
     }
     Ok(footprints)
 }
