@@ -8,10 +8,15 @@
 //! - [`table`]: aligned text tables;
 //! - [`threads`]: this process's threads as kernel tasks (TIDs, names, states);
 //! - [`crash`]: running what may crash in a subprocess and naming how it ended;
+//! - [`maps`]: a process's memory map, sorted into regions (code, data, bss, heap, stack, ...);
+//! - `child` (feature `child`): forked children that are reaped on return, panic and Ctrl-C;
 //! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times.
 
+#[cfg(feature = "child")]
+pub mod child;
 pub mod crash;
 pub mod fmt;
+pub mod maps;
 pub mod proc;
 pub mod stats;
 pub mod table;

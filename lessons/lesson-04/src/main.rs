@@ -1,0 +1,176 @@
+//! Chapter 04 — Threads.
+//!
+//! `cargo run -p lesson-04` starts threads and looks at them from every side: Rust's
+//! handle and ID, the kernel's TID and task list, each thread's own stack in the memory
+//! map next to the heap and statics they all share, thread-locals, and the CPUs the
+//! threads actually ran on.
+
+mod cpus;
+mod identity;
+mod memory;
+
+use std::cell::Cell;
+use std::process::ExitCode;
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Arg, ArgAction, Command, value_parser};
+use support::fmt;
+
+/// What the command line asked for.
+#[derive(Debug, Clone, Copy)]
+struct Options {
+    /// How many worker threads the identity, stack and thread-local steps start.
+    workers: usize,
+    /// How long each thread samples its CPU in the last step.
+    sampling: Duration,
+}
+
+fn cli() -> Command {
+    Command::new("lesson-04")
+        .about("Chapter 04: threads — one process, several flows, each with its own stack")
+        .arg(
+            Arg::new("threads")
+                .long("threads")
+                .value_name("N")
+                .value_parser(value_parser!(u16).range(1..=32))
+                .default_value("3")
+                .help("How many worker threads to start (1 to 32)"),
+        )
+        .arg(
+            Arg::new("quick")
+                .long("quick")
+                .action(ArgAction::SetTrue)
+                .help("Sample CPUs for a short time only (for tests)"),
+        )
+}
+
+fn options() -> Options {
+    let args = cli().get_matches();
+    let quick = args.get_flag("quick");
+    Options {
+        workers: usize::from(*args.get_one::<u16>("threads").expect("has a default")),
+        sampling: Duration::from_millis(if quick { 60 } else { 400 }),
+    }
+}
+
+// ANCHOR: story
+fn main() -> ExitCode {
+    let options = options();
+    fmt::chapter(4, "Threads");
+    match tell_the_story(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("lesson-04: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn tell_the_story(options: Options) -> Result<()> {
+    start_and_join()?;
+    identity::show_ids_and_tasks(options.workers)?;
+    memory::show_stacks_and_shared_memory(options.workers)?;
+    show_thread_locals(options.workers)?;
+    cpus::show_where_threads_ran(options.sampling)?;
+    Ok(())
+}
+// ANCHOR_END: story
+
+fn start_and_join() -> Result<()> {
+    fmt::step("1. Start and join");
+    // ANCHOR: spawn_join
+    // spawn() starts the thread (Python's start()); the closure is its whole life.
+    let handle = thread::spawn(|| (1..=1_000u64).sum::<u64>());
+    // join() waits until that thread has finished and hands back what it returned:
+    // Ok(value), or Err(panic payload) if it panicked.
+    let result = handle.join();
+    // ANCHOR_END: spawn_join
+    println!("  thread::spawn(sum 1..=1000), then join()  → {result:?}");
+
+    // ANCHOR: named
+    let named = thread::Builder::new()
+        .name("lesson-worker".into())
+        .spawn(|| thread::current().name().map(str::to_owned))
+        .context("could not start a named thread")?;
+    let name_seen_inside = named.join().expect("the named thread does not panic");
+    // ANCHOR_END: named
+    println!("  Builder::name(\"lesson-worker\"), asked from inside → {name_seen_inside:?}");
+
+    // ANCHOR: scoped
+    let words: Vec<String> = ["code", "data", "heap", "stack"].map(String::from).into();
+    // A scoped thread may borrow `words` from this stack frame: scope() does not return
+    // until every thread started in it has been joined, so the borrow cannot outlive it.
+    let lengths: Vec<usize> = thread::scope(|s| {
+        let handles: Vec<_> = words.iter().map(|w| s.spawn(move || w.len())).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).collect()
+    });
+    // ANCHOR_END: scoped
+    println!("  thread::scope: 4 threads borrowed `words` → lengths {lengths:?}");
+    fmt::note(
+        "The main thread is a thread too: it waited in join() while the others ran.\n\
+         A thread that is never joined is cut off when main returns.",
+    );
+    Ok(())
+}
+
+// ANCHOR: thread_local
+thread_local! {
+    /// One counter per thread: the same name in every thread, a different variable in each.
+    static VISITS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Adds `times` to this thread's own counter; returns (the counter's address, its value).
+fn visit(times: u32) -> (usize, u32) {
+    VISITS.with(|visits| {
+        visits.set(visits.get() + times);
+        (visits as *const Cell<u32> as usize, visits.get())
+    })
+}
+// ANCHOR_END: thread_local
+
+fn show_thread_locals(workers: usize) -> Result<()> {
+    fmt::step("4. Thread-locals");
+    let main_seen = visit(1);
+    let seen: Vec<(usize, u32)> = thread::scope(|s| {
+        let handles: Vec<_> = (1..=workers)
+            .map(|i| s.spawn(move || visit(10 * i as u32)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a visit does not panic"))
+            .collect()
+    });
+    let mut table = support::table::Table::new(["thread", "address of VISITS", "value"]).right(2);
+    table.row([
+        "main".to_string(),
+        fmt::address(main_seen.0 as u64),
+        main_seen.1.to_string(),
+    ]);
+    for (i, (address, value)) in seen.iter().enumerate() {
+        table.row([
+            format!("worker-{}", i + 1),
+            fmt::address(*address as u64),
+            value.to_string(),
+        ]);
+    }
+    print!("{table}");
+    let mut addresses: Vec<usize> = seen.iter().map(|s| s.0).chain([main_seen.0]).collect();
+    addresses.sort_unstable();
+    addresses.dedup();
+    println!(
+        "  → every thread had its own VISITS at its own address: {}",
+        yes_no(addresses.len() == workers + 1)
+    );
+    println!(
+        "  → main's VISITS still holds main's value after the workers ran: {}",
+        yes_no(visit(0).1 == main_seen.1)
+    );
+    Ok(())
+}
+
+/// "yes"/"no" for the lesson's checks, which the output test reads.
+fn yes_no(answer: bool) -> &'static str {
+    if answer { "yes" } else { "NO" }
+}

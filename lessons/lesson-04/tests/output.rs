@@ -1,0 +1,59 @@
+//! Runs the lesson and checks what it prints. Thread IDs, addresses, CPUs and sample
+//! counts change every run, so the snapshot holds only the step headings and the lesson's
+//! own yes/no checks (which must all say "yes"); the rest is asserted as properties.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lesson-04"))
+        .args(args)
+        .output()
+        .expect("the lesson binary runs")
+}
+
+#[test]
+fn tells_the_whole_story_and_every_check_holds() {
+    let output = run(&["--quick"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "lesson failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let skeleton: String = stdout
+        .lines()
+        .filter(|l| l.starts_with("── ") || l.starts_with("  → "))
+        .map(|l| format!("{}\n", l.trim_end_matches('─').trim_end()))
+        .collect();
+    let mut settings = support::testing::redacting();
+    // How many CPUs the threads landed on depends on the machine and the moment.
+    settings.add_filter(r"seen on \d+ different", "seen on [N] different");
+    settings.bind(|| insta::assert_snapshot!("lesson-04-checks", skeleton));
+    assert!(!stdout.contains(": NO"), "a check failed:\n{stdout}");
+    assert!(stdout.contains("Ok(500500)"), "join hands back the sum");
+}
+
+#[test]
+fn thread_count_is_honoured() {
+    let output = run(&["--quick", "--threads", "5"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    for i in 1..=5 {
+        assert!(
+            stdout.contains(&format!("worker-{i}")),
+            "worker-{i} appears:\n{stdout}"
+        );
+    }
+    assert!(!stdout.contains("worker-6"));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_status_2() {
+    let output = run(&["--threads", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: invalid value '0' for '--threads <N>'"),
+        "{stderr}"
+    );
+}

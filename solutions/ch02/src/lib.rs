@@ -1,0 +1,15 @@
+//! Chapter 02 — Memory regions: the exercises.
+//!
+//! Each exercise is one file in `src/`; this file only lists them. Grade them with
+//! `cargo xtask grade 02`; ask for a hint with `cargo xtask hint <exercise>`.
+
+pub mod classify;
+pub mod maps_line;
+pub mod region_sizes;
+
+// The grading tests live outside the learner's files, in `tests/ch02/`, and are compiled
+// into this crate so they can call its functions. The solutions crate includes the same
+// tests, which is how the maintainer check proves the solutions pass.
+#[cfg(test)]
+#[path = "../../../tests/ch02/mod.rs"]
+mod grading;

@@ -1,0 +1,283 @@
+//! Forked children that are always reaped: on return, on panic, and on Ctrl-C.
+//!
+//! A child that exits becomes a *zombie* until its parent collects its exit status with
+//! `waitpid`. A lesson that forks must therefore wait for every child it makes, even when
+//! it panics halfway or the reader presses Ctrl-C. Three pieces do that:
+//!
+//! - [`Child`], a guard around a child's PID: waiting consumes it; dropping it unwaited
+//!   kills the child (`SIGKILL`) and reaps it.
+//! - A fixed table of live children, and [`reap_on_interrupt`], which installs a handler
+//!   for `SIGINT`, `SIGTERM` and `SIGHUP` that kills and reaps every child in the table
+//!   before the lesson dies of the signal. Only async-signal-safe calls (`kill`,
+//!   `waitpid`, atomics) run in the handler.
+//! - [`fork`], which runs a closure in a new child process and leaves it with
+//!   `libc::_exit`, so a panic in the child becomes exit status 101 instead of a second
+//!   copy of the lesson carrying on.
+
+use std::fmt;
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use nix::errno::Errno;
+use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, Signal};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{ForkResult, Pid};
+
+/// The exit status of a child whose closure panicked (the same as a panicking `main`).
+pub const PANIC_STATUS: i32 = 101;
+
+/// Children not yet reaped, as raw PIDs (0 = free slot). Fixed size and atomics only, so
+/// the signal handler can read it without taking a lock.
+static LIVE: [AtomicI32; 256] = [const { AtomicI32::new(0) }; 256];
+
+/// A child process that will be reaped: by [`Child::wait`], or killed and reaped on drop.
+#[derive(Debug)]
+pub struct Child {
+    pid: Pid,
+    reaped: bool,
+}
+
+impl Child {
+    /// Takes charge of a child this process already has (made by `posix_spawn`, or an
+    /// orphan adopted as a subreaper): it will be reaped like one made by [`fork`].
+    pub fn adopt(pid: Pid) -> Self {
+        register(pid.as_raw());
+        Self { pid, reaped: false }
+    }
+
+    /// The child's PID.
+    pub fn pid(&self) -> Pid {
+        self.pid
+    }
+
+    /// Blocks until the child ends and returns how it ended.
+    pub fn wait(mut self) -> nix::Result<WaitStatus> {
+        let status = wait_for_end(self.pid)?;
+        self.mark_reaped();
+        Ok(status)
+    }
+
+    /// Returns how the child ended if it has, without blocking; `None` while it runs.
+    /// A child that has ended is reaped by this call (its zombie disappears).
+    pub fn try_wait(&mut self) -> nix::Result<Option<WaitStatus>> {
+        if self.reaped {
+            return Ok(None);
+        }
+        match waitpid(self.pid, Some(WaitPidFlag::WNOHANG))? {
+            WaitStatus::StillAlive => Ok(None),
+            status => {
+                self.mark_reaped();
+                Ok(Some(status))
+            }
+        }
+    }
+
+    fn mark_reaped(&mut self) {
+        self.reaped = true;
+        unregister(self.pid.as_raw());
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        if !self.reaped {
+            // Killing an already-dead (zombie) child is harmless; the wait then reaps it.
+            let _ = signal::kill(self.pid, Signal::SIGKILL);
+            let _ = wait_for_end(self.pid);
+            unregister(self.pid.as_raw());
+        }
+    }
+}
+
+/// How a child ended, in words: `exited with status 3`, `killed by SIGKILL`.
+pub fn describe(status: &WaitStatus) -> String {
+    match status {
+        WaitStatus::Exited(_, code) => format!("exited with status {code}"),
+        WaitStatus::Signaled(_, signal, core) => format!(
+            "killed by {signal}{}",
+            if *core { " (core dumped)" } else { "" }
+        ),
+        WaitStatus::Stopped(_, signal) => format!("stopped by {signal}"),
+        WaitStatus::Continued(_) => "continued".to_owned(),
+        WaitStatus::StillAlive => "still running".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Waits for `pid` to end, retrying when a signal interrupts the wait; stops and
+/// continues are not ends.
+fn wait_for_end(pid: Pid) -> nix::Result<WaitStatus> {
+    loop {
+        match waitpid(pid, None) {
+            Err(Errno::EINTR) => continue,
+            Ok(WaitStatus::Stopped(..) | WaitStatus::Continued(_)) => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Why a child could not be forked.
+#[derive(Debug)]
+pub enum ForkError {
+    /// This process runs more than one thread. The child of a multi-threaded process may
+    /// deadlock on a lock another thread held at the moment of the fork, so we refuse.
+    Threaded(usize),
+    /// `fork` itself failed (e.g. `EAGAIN`: too many processes).
+    Fork(Errno),
+}
+
+impl fmt::Display for ForkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Threaded(n) => write!(
+                f,
+                "refusing to fork: this process runs {n} threads, and a forked child could \
+                 deadlock on a lock one of them held"
+            ),
+            Self::Fork(errno) => write!(f, "fork failed: {errno}"),
+        }
+    }
+}
+
+impl std::error::Error for ForkError {}
+
+/// Runs `body` in a new child process and returns the parent's guard for it.
+///
+/// The child exits with the status `body` returns (`PANIC_STATUS` if it panics), using
+/// `libc::_exit` so no destructor or exit handler of the parent's copy runs twice. Stdout
+/// is flushed before the fork (or buffered text would be printed by both) and before the
+/// exit. The child forgets the parent's table of children and gets the default action
+/// for `SIGINT`, so Ctrl-C ends it and the parent's handler reaps it.
+///
+/// Fails with [`ForkError::Threaded`] unless this process has exactly one thread.
+pub fn fork(body: impl FnOnce() -> i32) -> Result<Child, ForkError> {
+    let threads = thread_count();
+    if threads != 1 {
+        return Err(ForkError::Threaded(threads));
+    }
+    let _ = std::io::stdout().flush();
+    // SAFETY: the process has a single thread (checked just above), so no other thread
+    // can hold a lock (malloc's, stdout's) that the child would inherit locked.
+    match unsafe { nix::unistd::fork() } {
+        Err(errno) => Err(ForkError::Fork(errno)),
+        Ok(ForkResult::Parent { child }) => {
+            register(child.as_raw());
+            Ok(Child {
+                pid: child,
+                reaped: false,
+            })
+        }
+        Ok(ForkResult::Child) => {
+            forget_parents_children();
+            let code = catch_unwind(AssertUnwindSafe(body)).unwrap_or(PANIC_STATUS);
+            let _ = std::io::stdout().flush();
+            // SAFETY: `_exit` ends the process at once; nothing of the parent's copy
+            // (destructors, atexit handlers, buffered files) runs a second time.
+            unsafe { libc::_exit(code) }
+        }
+    }
+}
+
+/// Installs the Ctrl-C handler: on `SIGINT`, `SIGTERM` or `SIGHUP`, every live child is
+/// killed and reaped, then the process dies of the same signal (so the shell sees it).
+pub fn reap_on_interrupt() -> nix::Result<()> {
+    let action = SigAction::new(
+        SigHandler::Handler(on_interrupt),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        // SAFETY: `on_interrupt` calls only async-signal-safe functions (kill, waitpid,
+        // signal, raise) and atomics, so it may run at any point of the program.
+        unsafe { signal::sigaction(sig, &action)? };
+    }
+    Ok(())
+}
+
+extern "C" fn on_interrupt(sig: libc::c_int) {
+    for slot in &LIVE {
+        let pid = slot.load(Ordering::SeqCst);
+        if pid > 0 {
+            // SAFETY: kill and waitpid are async-signal-safe; a null status pointer is
+            // allowed by waitpid.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, std::ptr::null_mut(), 0);
+            }
+        }
+    }
+    // SAFETY: both are async-signal-safe; with the default action restored, raising the
+    // signal again ends the process the way the reader asked.
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+}
+
+/// How many threads this process has (the `Threads:` line of `/proc/self/status`).
+pub fn thread_count() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("Threads:"))
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn register(pid: i32) {
+    // A full table only means Ctrl-C cannot reap this one; the guard still does.
+    let _ = LIVE.iter().find(|slot| {
+        slot.compare_exchange(0, pid, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    });
+}
+
+fn unregister(pid: i32) {
+    for slot in &LIVE {
+        let _ = slot.compare_exchange(pid, 0, Ordering::SeqCst, Ordering::SeqCst);
+    }
+}
+
+/// In a fresh child: the parent's children are not ours to kill, and Ctrl-C should end
+/// the child plainly (its parent reaps it).
+fn forget_parents_children() {
+    for slot in &LIVE {
+        slot.store(0, Ordering::SeqCst);
+    }
+    // SAFETY: restoring the default action is async-signal-safe and touches no memory.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+        libc::signal(libc::SIGTERM, libc::SIG_DFL);
+        libc::signal(libc::SIGHUP, libc::SIG_DFL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_fork_from_a_threaded_test() {
+        // libtest runs this test on a thread of its own, so there are at least two.
+        assert!(matches!(fork(|| 0), Err(ForkError::Threaded(n)) if n >= 2));
+    }
+
+    #[test]
+    fn dropping_an_adopted_child_kills_and_reaps_it() {
+        // The std handle is forgotten on purpose: the guard does the reaping here.
+        let pid = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .map(|sleeper| Pid::from_raw(sleeper.id() as i32))
+            .unwrap();
+        drop(Child::adopt(pid));
+        assert!(
+            !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+            "killed and reaped: no zombie left"
+        );
+    }
+}

@@ -1,0 +1,42 @@
+use std::thread;
+
+use crate::own_counters::{Counts, bump, count_in_threads, my_tally};
+
+#[test]
+fn bump_counts_per_thread() {
+    // Run on fresh threads so the test thread's own tally is left alone.
+    let first = thread::spawn(|| [bump(), bump(), bump(), my_tally()]).join();
+    let second = thread::spawn(|| [bump(), my_tally()]).join();
+    assert_eq!(first.ok(), Some([1, 2, 3, 3]), "1, 2, 3 on one thread");
+    assert_eq!(
+        second.ok(),
+        Some([1, 1]),
+        "a second thread starts again from 0: its tally is its own"
+    );
+}
+
+#[test]
+fn workers_count_on_their_own_and_merge_after_join() {
+    let cases: &[&[u64]] = &[&[3, 1, 4, 1, 5], &[], &[0, 0], &[1_000, 2_000, 3]];
+    let before = my_tally();
+    let report: String = cases
+        .iter()
+        .map(|jobs| format!("jobs {jobs:?}:\n  {:?}\n", count_in_threads(jobs)))
+        .collect();
+    assert_eq!(
+        my_tally(),
+        before,
+        "the caller's own tally changed: the counting must happen on the workers"
+    );
+    support::testing::settings()
+        .bind(|| insta::assert_snapshot!("ch04-own-counters-merged", report));
+    // Twice in a row gives the same answer: every worker is a new thread starting at 0.
+    let again = count_in_threads(&[2, 2]);
+    assert_eq!(
+        again,
+        Counts {
+            per_worker: vec![2, 2],
+            total: 4
+        }
+    );
+}

@@ -1,0 +1,195 @@
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use nix::sys::resource::{Resource, setrlimit};
+use nix::sys::wait::waitpid;
+use nix::unistd::{ForkResult, fork};
+use support::crash::{Ending, is_rerun, rerun_test};
+
+use crate::threads_or_processes::{Choice, Workload, choose};
+
+const MIB: usize = 1 << 20;
+
+const WORKLOADS: [Workload; 5] = [
+    Workload {
+        name: "resize 64 photos held in one buffer",
+        tasks: 64,
+        input_bytes: 8 * MIB,
+        may_crash: false,
+        untrusted: false,
+    },
+    Workload {
+        name: "parse 8 uploaded files with a C library that segfaults on bad input",
+        tasks: 8,
+        input_bytes: MIB,
+        may_crash: true,
+        untrusted: false,
+    },
+    Workload {
+        name: "run customers' plug-in scripts",
+        tasks: 4,
+        input_bytes: 0,
+        may_crash: false,
+        untrusted: true,
+    },
+    Workload {
+        name: "count words in 32 chunks of one log file",
+        tasks: 32,
+        input_bytes: 4 * MIB,
+        may_crash: false,
+        untrusted: false,
+    },
+    Workload {
+        name: "render 16 tiles of a map with a crash-prone GPU driver",
+        tasks: 16,
+        input_bytes: 2 * MIB,
+        may_crash: true,
+        untrusted: false,
+    },
+];
+
+#[test]
+fn chooses_for_each_workload() {
+    let report: String = WORKLOADS
+        .iter()
+        .map(|w| format!("{}: {:?}\n", w.name, choose(w)))
+        .collect();
+    support::testing::settings()
+        .bind(|| insta::assert_snapshot!("ch05-threads-or-processes-choices", report));
+}
+
+/// A task: read one byte per page of the caller's input. Async-signal-safe (no
+/// allocation, no locks), so a forked child of a multi-threaded test may run it.
+fn task(input: &[u8]) -> u64 {
+    input.iter().step_by(4096).map(|&b| u64::from(b)).sum()
+}
+
+fn crash() -> ! {
+    setrlimit(Resource::RLIMIT_CORE, 0, 0).ok();
+    std::process::abort()
+}
+
+/// Runs `tasks` tasks over `input` the chosen way; task `crash_at` aborts instead.
+fn run_tasks(choice: Choice, tasks: usize, input: &[u8], crash_at: Option<usize>) {
+    match choice {
+        Choice::Threads => std::thread::scope(|s| {
+            for i in 0..tasks {
+                s.spawn(move || {
+                    if crash_at == Some(i) {
+                        crash()
+                    }
+                    black_box(task(input))
+                });
+            }
+        }),
+        Choice::Processes => {
+            let mut children = Vec::with_capacity(tasks);
+            for i in 0..tasks {
+                // SAFETY: the child only reads memory and leaves with _exit or abort:
+                // async-signal-safe, as a fork from a multi-threaded process requires.
+                match unsafe { fork() }.expect("fork") {
+                    ForkResult::Child => {
+                        if crash_at == Some(i) {
+                            crash()
+                        }
+                        black_box(task(input));
+                        // SAFETY: leave the child at once, running none of the test's code.
+                        unsafe { libc::_exit(0) }
+                    }
+                    ForkResult::Parent { child } => children.push(child),
+                }
+            }
+            for child in children {
+                waitpid(child, None).ok();
+            }
+        }
+    }
+}
+
+/// Runs a workload with one crashing task inside a throwaway "caller" process and
+/// reports how that caller ended: it should exit 0, having survived.
+fn caller_with_a_crashing_task(choice: Choice, workload: &Workload) -> Ending {
+    let input = vec![1u8; workload.input_bytes];
+    // SAFETY: this runs only in the isolated re-run, whose other thread (libtest's main)
+    // is blocked waiting for this test and holds no lock.
+    match unsafe { fork() }.expect("fork") {
+        ForkResult::Child => {
+            run_tasks(choice, workload.tasks, &input, Some(1));
+            // SAFETY: leave the caller at once, running none of the test's code.
+            unsafe { libc::_exit(0) }
+        }
+        ForkResult::Parent { child } => match waitpid(child, None) {
+            Ok(nix::sys::wait::WaitStatus::Exited(_, code)) => Ending::Exited(code),
+            Ok(nix::sys::wait::WaitStatus::Signaled(_, signal, core_dumped)) => Ending::Signaled {
+                signal: signal as i32,
+                core_dumped,
+            },
+            other => panic!("unexpected wait result {other:?}"),
+        },
+    }
+}
+
+/// The median time of running `workload` the chosen way, over 5 runs.
+fn time(choice: Choice, workload: &Workload, input: &[u8]) -> Duration {
+    let mut samples: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            run_tasks(choice, workload.tasks, input, None);
+            start.elapsed()
+        })
+        .collect();
+    samples.sort();
+    samples[2]
+}
+
+const LIVE: &str = "grading::threads_or_processes::choices_hold_up_when_measured";
+
+#[test]
+fn choices_hold_up_when_measured() {
+    if !is_rerun() {
+        let choices: Vec<Choice> = WORKLOADS.iter().map(choose).collect();
+        let finished = rerun_test(LIVE, Duration::from_secs(15)).expect("re-run this test");
+        assert!(
+            finished.ending.success(),
+            "your choices {choices:?} did not hold up when run ({}):\n{}\n{}",
+            finished.ending,
+            finished.stdout,
+            finished.stderr
+        );
+        return;
+    }
+    for workload in &WORKLOADS {
+        let chosen = choose(workload);
+        if workload.may_crash || workload.untrusted {
+            let ending = caller_with_a_crashing_task(chosen, workload);
+            assert_eq!(
+                ending,
+                Ending::Exited(0),
+                "{}: with {chosen:?}, one crashing task took the caller down ({ending})",
+                workload.name
+            );
+            println!(
+                "{}: {chosen:?}, the caller survived a crashing task",
+                workload.name
+            );
+        } else {
+            let input = vec![1u8; workload.input_bytes];
+            let threads = time(Choice::Threads, workload, &input);
+            let processes = time(Choice::Processes, workload, &input);
+            let (mine, other) = match chosen {
+                Choice::Threads => (threads, processes),
+                Choice::Processes => (processes, threads),
+            };
+            // A generous margin: on a noisy machine a near-tie proves nothing either way.
+            assert!(
+                mine.as_secs_f64() <= other.as_secs_f64() * 1.5,
+                "{}: {chosen:?} took {mine:?}, the other way {other:?} (median of 5 runs each)",
+                workload.name
+            );
+            println!(
+                "{}: {chosen:?} {mine:?} vs {other:?} the other way (median of 5)",
+                workload.name
+            );
+        }
+    }
+}
