@@ -6,6 +6,7 @@
 //! - [`stats`]: repeating a measurement and summarising it honestly (runs, median, spread);
 //! - [`fmt`]: bytes, durations and headings printed the same way in every lesson;
 //! - [`table`]: aligned text tables;
+//! - [`names`]: unique, sweepable names for shared memory and message queues;
 //! - [`threads`]: this process's threads as kernel tasks (TIDs, names, states);
 //! - [`crash`]: running what may crash in a subprocess and naming how it ended;
 //! - [`maps`]: a process's memory map, sorted into regions (code, data, bss, heap, stack, ...);
@@ -17,6 +18,7 @@ pub mod child;
 pub mod crash;
 pub mod fmt;
 pub mod maps;
+pub mod names;
 pub mod proc;
 pub mod stats;
 pub mod table;

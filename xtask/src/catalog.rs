@@ -98,13 +98,14 @@ impl Exercise {
             .join(format!("{}.rs", self.stem()))
     }
 
-    /// Snapshot files this exercise owns: `tests/chNN/snapshots/chNN-<stem>-*.snap`.
+    /// Snapshot files this exercise owns: `tests/chNN/snapshots/chNN-<stem, kebab-case>-*.snap`.
     pub fn snapshot_paths(&self, root: &Path) -> Vec<PathBuf> {
         let dir = root
             .join("tests")
             .join(self.chapter_dir())
             .join("snapshots");
-        let prefix = format!("{}-{}-", self.chapter_dir(), self.stem());
+        // Snapshot names are kebab-case: `proc_stat` owns `ch01-proc-stat-*.snap`.
+        let prefix = format!("{}-{}-", self.chapter_dir(), self.stem().replace('_', "-"));
         let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
             .into_iter()
             .flatten()
