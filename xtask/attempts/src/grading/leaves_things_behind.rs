@@ -5,7 +5,11 @@ use std::os::unix::process::CommandExt;
 #[test]
 #[ignore = "grader test data"]
 fn leaves_things_behind() {
-    let child = std::process::Command::new("sleep").arg("600").process_group(0).spawn().unwrap();
+    let child = std::process::Command::new("sleep")
+        .arg("600")
+        .process_group(0)
+        .spawn()
+        .unwrap();
     std::mem::forget(child);
     let fifo = std::env::temp_dir().join("forgotten.fifo");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
