@@ -7,6 +7,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
+/// Time limit for an exercise that sets none: a hang is stopped and explained within 10 s.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 8;
+
 /// The workspace root: xtask lives one folder below it.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -48,7 +51,7 @@ pub struct Exercise {
     pub title: String,
     /// Shown by `cargo xtask hint`; the maintainer check rejects an empty one.
     pub hint: String,
-    /// Wall-clock limit for the exercise's tests; 10 s when missing.
+    /// Wall-clock limit for the exercise's tests; [`DEFAULT_TIMEOUT_SECS`] when missing.
     #[serde(default)]
     pub timeout_secs: Option<u64>,
     /// Filled in from the folder the file was found in.
@@ -71,7 +74,7 @@ impl Exercise {
     }
 
     pub fn timeout(&self) -> Duration {
-        Duration::from_secs(self.timeout_secs.unwrap_or(10))
+        Duration::from_secs(self.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS))
     }
 
     fn chapter_dir(&self) -> String {
