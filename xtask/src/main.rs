@@ -3,6 +3,8 @@
 
 mod bench;
 mod book;
+#[allow(dead_code)] // Not yet called by a command; `cargo xtask test` will run it.
+mod browser;
 mod catalog;
 mod checksums;
 mod contracts;
