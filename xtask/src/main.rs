@@ -3,7 +3,6 @@
 
 mod bench;
 mod book;
-#[allow(dead_code)] // Not yet called by a command; `cargo xtask test` will run it.
 mod browser;
 mod catalog;
 mod checksums;
@@ -49,6 +48,13 @@ enum Commands {
         /// Port for --serve.
         #[arg(long, default_value_t = 3000)]
         port: u16,
+        /// After building, open every page in headless Chromium and check diagrams, links,
+        /// JavaScript errors and the search index.
+        #[arg(long, conflicts_with = "serve")]
+        check: bool,
+        /// With --check: save a screenshot of each page into this folder.
+        #[arg(long, value_name = "DIR", requires = "check")]
+        screenshots: Option<std::path::PathBuf>,
     },
     /// Grade your exercises: a chapter number (`01`), an exercise id, or nothing for all.
     Grade(grade::GradeArgs),
@@ -86,6 +92,23 @@ enum Commands {
     Test,
 }
 
+/// `cargo xtask book --check`: the built book as a reader's browser shows it.
+pub fn book_check(screenshots: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let problems = browser::check_rendered_book(&catalog::repo_root(), screenshots)?;
+    for problem in &problems {
+        println!("✗ {problem}");
+    }
+    if let Some(dir) = screenshots {
+        println!("Screenshots are in {}", dir.display());
+    }
+    println!("book check in a browser: {} problem(s)", problems.len());
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
 fn hint(id: &str) -> anyhow::Result<ExitCode> {
     let root = catalog::repo_root();
     let chapters = catalog::load(&root)?;
@@ -109,7 +132,18 @@ fn hint(id: &str) -> anyhow::Result<ExitCode> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Commands::Book { serve, port } => book::run(serve, port).map(|()| ExitCode::SUCCESS),
+        Commands::Book {
+            serve,
+            port,
+            check,
+            screenshots,
+        } => book::run(serve, port).and_then(|()| {
+            if check {
+                book_check(screenshots.as_deref())
+            } else {
+                Ok(ExitCode::SUCCESS)
+            }
+        }),
         Commands::Grade(args) => grade::run(&args),
         Commands::Hint { exercise } => hint(&exercise),
         Commands::List => list::run(),

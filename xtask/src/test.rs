@@ -72,6 +72,10 @@ pub fn run() -> Result<ExitCode> {
         timed(|| Ok(verify::run(false)? == ExitCode::SUCCESS)),
     );
     step("book build", timed(|| book::run(false, 0).map(|()| true)));
+    step(
+        "the book in a real browser (diagrams, links, JavaScript, search)",
+        timed(|| Ok(crate::book_check(None)? == ExitCode::SUCCESS)),
+    );
 
     let failed = results.iter().filter(|(_, passed)| !passed).count();
     println!();
