@@ -41,7 +41,7 @@ fn parses_every_fixture() {
         .map(|(what, line)| format!("{what}:\n  {:?}\n", parse_stat(line)))
         .collect();
     support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch01-proc-stat-fixtures", report));
+        .bind(|| insta::assert_snapshot!("ch01-proc_stat-fixtures", report));
 }
 
 #[test]

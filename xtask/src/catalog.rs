@@ -101,14 +101,13 @@ impl Exercise {
             .join(format!("{}.rs", self.stem()))
     }
 
-    /// Snapshot files this exercise owns: `tests/chNN/snapshots/chNN-<stem, kebab-case>-*.snap`.
+    /// Snapshot files this exercise owns: `tests/chNN/snapshots/chNN-<stem>-*.snap`.
     pub fn snapshot_paths(&self, root: &Path) -> Vec<PathBuf> {
         let dir = root
             .join("tests")
             .join(self.chapter_dir())
             .join("snapshots");
-        // Snapshot names are kebab-case: `proc_stat` owns `ch01-proc-stat-*.snap`.
-        let prefix = format!("{}-{}-", self.chapter_dir(), self.stem().replace('_', "-"));
+        let prefix = format!("{}-{}-", self.chapter_dir(), self.stem());
         let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
             .into_iter()
             .flatten()

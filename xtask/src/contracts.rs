@@ -162,7 +162,7 @@ pub fn exercises_are_complete(root: &Path, chapters: &[Chapter]) -> Vec<String> 
                 "{name}: no snapshot tests/ch{:02}/snapshots/ch{:02}-{}-*.snap",
                 exercise.chapter,
                 exercise.chapter,
-                exercise.stem().replace('_', "-")
+                exercise.stem()
             ));
         }
         let (stub, solution) = (exercise.stub_path(root), exercise.solution_path(root));
