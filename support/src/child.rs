@@ -207,6 +207,10 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
             }
         }
     }
+    // Reap any other child that has already ended (one forked a moment ago and not yet
+    // in the table, killed by the same Ctrl-C); never block on one that has not.
+    // SAFETY: waitpid is async-signal-safe; WNOHANG returns at once.
+    while unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } > 0 {}
     // SAFETY: both are async-signal-safe; with the default action restored, raising the
     // signal again ends the process the way the reader asked.
     unsafe {

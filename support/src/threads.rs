@@ -23,6 +23,28 @@ pub struct Task {
     pub last_cpu: Option<i32>,
 }
 
+/// The first words of [`crate::proc::state_name`], for a table cell: `'S'` → `"sleeping"`.
+pub fn state_word(state: char) -> &'static str {
+    let name = crate::proc::state_name(state);
+    name.split(" (").next().unwrap_or(name)
+}
+
+/// Where a task is stopped, from `/proc/self/task/<tid>/syscall`: the stack pointer and
+/// program counter the kernel saved when it entered a system call. `None` for a task that
+/// is running (the kernel has saved nothing to show) or could not be read.
+pub fn saved_sp_pc(tid: i32) -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")).ok()?;
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    if fields.len() < 3 {
+        return None;
+    }
+    let hex = |s: &str| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok();
+    Some((
+        hex(fields[fields.len() - 2])?,
+        hex(fields[fields.len() - 1])?,
+    ))
+}
+
 /// The calling thread's kernel TID, read from the `/proc/thread-self` link
 /// (`"<pid>/task/<tid>"`): the same number `gettid()` returns.
 pub fn tid() -> i32 {

@@ -29,7 +29,7 @@ fn workers_count_on_their_own_and_merge_after_join() {
         "the caller's own tally changed: the counting must happen on the workers"
     );
     support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch04-own-counters-merged", report));
+        .bind(|| insta::assert_snapshot!("ch04-own_counters-merged", report));
     // Twice in a row gives the same answer: every worker is a new thread starting at 0.
     let again = count_in_threads(&[2, 2]);
     assert_eq!(

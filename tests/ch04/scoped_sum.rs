@@ -31,7 +31,7 @@ fn splits_into_chunks_and_adds_them_up() {
             )
         })
         .collect();
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch04-scoped-sum-chunks", report));
+    support::testing::settings().bind(|| insta::assert_snapshot!("ch04-scoped_sum-chunks", report));
 }
 
 #[test]

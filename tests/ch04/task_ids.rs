@@ -32,7 +32,7 @@ fn judges_made_up_reports() {
         .map(|(what, r)| format!("{what}: {}\n", workers_belong(r)))
         .collect();
     support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch04-task-ids-verdicts", verdicts));
+        .bind(|| insta::assert_snapshot!("ch04-task_ids-verdicts", verdicts));
 }
 
 #[test]

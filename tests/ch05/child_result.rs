@@ -31,7 +31,7 @@ fn turns_wait_statuses_into_results() {
         .map(|(what, status)| format!("{what}:\n  {:?}\n", outcome(*status)))
         .collect();
     support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch05-child-result-statuses", report));
+        .bind(|| insta::assert_snapshot!("ch05-child_result-statuses", report));
 }
 
 /// This test's full name: the isolated re-run is asked for it by name.

@@ -43,7 +43,7 @@ fn reports_which_worker_failed() {
         failure_report(&results)
     );
     support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch05-panicking-worker-results", report));
+        .bind(|| insta::assert_snapshot!("ch05-panicking_worker-results", report));
     let mut seen = names.lock().unwrap_or_else(|e| e.into_inner()).clone();
     seen.sort();
     assert_eq!(

@@ -35,10 +35,10 @@ pub fn show_same_address_different_values() -> Result<(), Box<dyn std::error::Er
         boxed.load(Ordering::SeqCst),
     );
     fmt::note(&format!(
-        "The child ({}) wrote 2 and 200 at the very addresses where the parent\n\
-         still reads 1 and 100. An address is virtual: each process has its own page\n\
-         table, which maps the same number to a different physical page once either\n\
-         side writes (chapter 03 measures that copying).",
+        "The child {}. It wrote 2 and 200 at the very addresses where\n\
+         the parent still reads 1 and 100. An address is virtual: each process has its\n\
+         own page table, which maps the same number to a different physical page once\n\
+         either side writes (chapter 03 measures that copying).",
         support::child::describe(&status)
     ));
     Ok(())

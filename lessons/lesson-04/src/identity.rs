@@ -6,8 +6,9 @@ use std::thread;
 
 use anyhow::{Context, Result};
 use support::fmt;
-use support::proc::{procfs, state_name};
+use support::proc::procfs;
 use support::table::Table;
+use support::threads::state_word;
 
 /// What one thread reports about itself.
 #[derive(Debug, Clone)]
@@ -72,20 +73,26 @@ pub fn while_alive<T: Send, R>(
 pub fn show_ids_and_tasks(workers: usize) -> Result<()> {
     fmt::step("2. Who is who: ThreadId, TID and PID");
     let main = who_am_i("main");
-    let (ids, tasks, status) = while_alive(
+    let (ids, tasks, status, saved) = while_alive(
         workers,
         |_| None,
         |i| who_am_i(&format!("worker-{i}")),
         |ids| {
+            wait_until_asleep(&ids);
             let tasks = support::threads::tasks();
             let status = ids.last().map(|w: &Identity| status_of(w.tid));
-            (ids, tasks, status)
+            let saved = ids
+                .iter()
+                .map(|w| support::threads::saved_sp_pc(w.tid))
+                .collect::<Vec<_>>();
+            (ids, tasks, status, saved)
         },
     )?;
     let tasks = tasks?;
     let everyone: Vec<Identity> = std::iter::once(main.clone()).chain(ids).collect();
     print_identities(&everyone);
     print_tasks(&everyone, &tasks);
+    print_saved_registers(&everyone[1..], &saved);
     print_checks(&everyone, &tasks);
     if let Some(status) = status {
         println!("{status}");
@@ -123,11 +130,56 @@ fn print_tasks(everyone: &[Identity], tasks: &[support::threads::Task]) {
         table.row([
             task.tid.to_string(),
             task.name.clone(),
-            format!("{} ({})", task.state, state_name(task.state)),
+            format!("{}: {}", task.state, state_word(task.state)),
             whose.to_string(),
         ]);
     }
     print!("{table}");
+}
+
+/// A worker sends its identity a moment *before* it blocks; give each up to a second to
+/// get there, so what we read below is a sleeping thread, not one still running.
+fn wait_until_asleep(workers: &[Identity]) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while std::time::Instant::now() < deadline {
+        let asleep = support::threads::tasks().is_ok_and(|tasks| {
+            workers
+                .iter()
+                .all(|w| tasks.iter().any(|t| t.tid == w.tid && t.state == 'S'))
+        });
+        if asleep {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// Each waiting worker's saved stack pointer and program counter: the registers the
+/// kernel keeps per thread so that it can resume it.
+fn print_saved_registers(workers: &[Identity], saved: &[Option<(u64, u64)>]) {
+    println!(
+        "\n  registers the kernel saved for each waiting worker (/proc/self/task/<tid>/syscall):"
+    );
+    let mut table = Table::new(["thread", "stack pointer", "program counter"]);
+    for (who, regs) in workers.iter().zip(saved) {
+        let (sp, pc) = regs.map_or(("—".into(), "—".into()), |(sp, pc)| {
+            (fmt::address(sp), fmt::address(pc))
+        });
+        table.row([who.label.clone(), sp, pc]);
+    }
+    print!("{table}");
+    let known: Vec<(u64, u64)> = saved.iter().flatten().copied().collect();
+    let mut sps: Vec<u64> = known.iter().map(|r| r.0).collect();
+    sps.sort_unstable();
+    sps.dedup();
+    println!(
+        "  → each worker has its own stack pointer: {}",
+        super::yes_no(known.len() == workers.len() && sps.len() == known.len())
+    );
+    fmt::note(
+        "They all wait in the same function, so their program counters may match; their\n\
+         stack pointers cannot: each thread runs on a stack of its own.",
+    );
 }
 
 fn print_checks(everyone: &[Identity], tasks: &[support::threads::Task]) {

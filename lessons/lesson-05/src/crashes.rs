@@ -35,12 +35,6 @@ pub fn ending_of(status: WaitStatus) -> Ending {
     }
 }
 
-/// "zombie" for 'Z': the state's name without its explanation.
-fn short_state(state: char) -> &'static str {
-    let name = support::proc::state_name(state);
-    name.split(" (").next().unwrap_or(name)
-}
-
 /// "killed by SIGSEGV", "exit status 3": how something ended, in a table cell.
 pub fn briefly(ending: Ending) -> String {
     match ending {
@@ -103,7 +97,7 @@ pub fn show_child_crash() -> Result<String> {
         table.row([
             what.to_string(),
             pid.to_string(),
-            format!("{state}: {}", short_state(state)),
+            format!("{state}: {}", support::threads::state_word(state)),
             ending.to_string(),
         ]);
     }

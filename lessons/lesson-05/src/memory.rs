@@ -238,6 +238,9 @@ fn with_idle_children(count: usize) -> Result<Vec<Footprint>> {
             0
         })?);
     }
+    // Close our own write end, so that if every child died early, the read below ends
+    // with an error instead of waiting forever.
+    drop(ready_writer);
     let mut ready = vec![0u8; count];
     File::from(ready_r)
         .read_exact(&mut ready)

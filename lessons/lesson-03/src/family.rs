@@ -1,0 +1,156 @@
+//! Steps 1–3: fork returns twice; many children share a parent; wait collects how each
+//! child ended.
+
+use std::io::Write;
+use std::os::fd::AsRawFd;
+
+use nix::sys::signal::{Signal, raise};
+use nix::unistd::{ForkResult, getpid, getppid};
+use support::child::{Child, describe};
+use support::fmt;
+use support::table::Table;
+
+use crate::report::fork_reporting;
+
+// ANCHOR: fork
+pub fn show_one_call_two_returns() -> Result<(), Box<dyn std::error::Error>> {
+    fmt::step("1. fork: one call, two returns");
+    println!("  before fork: one process, PID {}", getpid());
+    std::io::stdout().flush()?;
+    // SAFETY: the lesson has one thread (support::child::fork checks this for every
+    // other fork in the lesson; this one is written out to show what fork returns), and
+    // the child only prints and leaves with _exit.
+    match unsafe { nix::unistd::fork() }? {
+        ForkResult::Child => {
+            println!(
+                "  fork returned 0 here      → the child:  PID {}, parent (getppid) {}",
+                getpid(),
+                getppid()
+            );
+            let _ = std::io::stdout().flush();
+            // SAFETY: ends the child at once, without running the parent's destructors.
+            unsafe { libc::_exit(0) }
+        }
+        ForkResult::Parent { child } => {
+            let status = Child::adopt(child).wait()?;
+            println!(
+                "  fork returned {child} here → the parent: PID {}, its child {} {}",
+                getpid(),
+                child,
+                describe(&status)
+            );
+        }
+    }
+    fmt::note(
+        "One call, two returns: the child starts life inside fork, as an exact copy, and\n\
+         the return value is the only way each copy learns which one it is.",
+    );
+    Ok(())
+}
+// ANCHOR_END: fork
+
+pub fn show_many_children_one_parent() -> Result<(), Box<dyn std::error::Error>> {
+    fmt::step("2. Many children, one parent");
+    let me = getpid();
+    let (go_read, go_write) = nix::unistd::pipe()?;
+    let go_write_fd = go_write.as_raw_fd();
+    let mut reporters = Vec::new();
+    for _ in 0..3 {
+        let go = go_read.try_clone()?;
+        reporters.push(fork_reporting(move || {
+            // The child's copy of the write end must go, or its read below would wait
+            // for itself.
+            let _ = nix::unistd::close(go_write_fd);
+            let facts = format!("{} {}", getpid(), getppid());
+            // Stay alive until the parent has drawn the tree: a read that ends when the
+            // parent closes its end of the "go" pipe.
+            let mut buf = [0u8; 1];
+            let _ = nix::unistd::read(&go, &mut buf);
+            facts
+        })?);
+    }
+    drop(go_read);
+    print_tree(me.as_raw());
+    drop(go_write);
+    let mut table = Table::new([
+        "child",
+        "PID (getpid)",
+        "PPID (getppid)",
+        "PPID = parent's PID?",
+    ]);
+    for (i, reporter) in reporters.into_iter().enumerate() {
+        let text = reporter.finish()?;
+        let (pid, ppid) = text.split_once(' ').ok_or("a child sent no report")?;
+        let same = if ppid == me.to_string() { "yes" } else { "no" };
+        table.row([
+            format!("#{i}"),
+            pid.to_owned(),
+            ppid.to_owned(),
+            same.to_owned(),
+        ]);
+    }
+    print!("{table}");
+    fmt::note(&format!(
+        "Each child has its own PID; all three report the same parent, {me} (the lesson)."
+    ));
+    Ok(())
+}
+
+/// The lesson and its children as the kernel lists them right now.
+fn print_tree(me: i32) {
+    let name = |pid: i32| support::proc::command_name(pid).unwrap_or_else(|_| "?".into());
+    let mut children: Vec<i32> = support::proc::procfs::process::all_processes()
+        .map(|all| {
+            all.filter_map(|p| p.ok()?.stat().ok())
+                .filter(|s| s.ppid == me)
+                .map(|s| s.pid)
+                .collect()
+        })
+        .unwrap_or_default();
+    children.sort_unstable();
+    println!("  the process tree in /proc, right now:");
+    println!("  {} (PID {me})", name(me));
+    for (i, pid) in children.iter().enumerate() {
+        let branch = if i + 1 == children.len() {
+            "└──"
+        } else {
+            "├──"
+        };
+        println!("  {branch} {} (PID {pid})", name(*pid));
+    }
+}
+
+/// What a child does before it ends; returns its exit status.
+type Ending = fn() -> i32;
+
+// ANCHOR: wait
+pub fn show_exit_statuses() -> Result<(), Box<dyn std::error::Error>> {
+    fmt::step("3. wait and the exit status");
+    let endings: [(&str, Ending); 3] = [
+        ("returns 7", || 7),
+        ("kills itself with SIGKILL", || {
+            let _ = raise(Signal::SIGKILL);
+            0
+        }),
+        ("panics (caught, exit 101)", || panic!("a child's panic")),
+    ];
+    let mut table = Table::new(["child", "what it did", "waitpid returned", "in words"]);
+    for (i, (what, body)) in endings.into_iter().enumerate() {
+        // The panicking child's message goes to stderr; keep the lesson's output tidy.
+        let child = support::child::fork(move || {
+            std::panic::set_hook(Box::new(|_| {}));
+            body()
+        })?;
+        let status = child.wait()?;
+        let shown =
+            format!("{status:?}").replace(&format!("Pid({})", status.pid().unwrap()), "pid");
+        table.row([format!("#{i}"), what.to_owned(), shown, describe(&status)]);
+    }
+    print!("{table}");
+    fmt::note(
+        "WaitStatus::Exited carries the code the child passed to exit; WaitStatus::Signaled\n\
+         the signal that ended it. A parent that never calls wait never learns either.",
+    );
+    Ok(())
+}
+// ANCHOR_END: wait

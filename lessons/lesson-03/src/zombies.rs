@@ -1,0 +1,140 @@
+//! Steps 4–6: a zombie seen in /proc; PIDs handed back; an orphan adopted.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::{Pid, getpid};
+use support::child::{Child, describe};
+use support::fmt;
+
+/// The state letter of `pid` in /proc, or `None` once the PID is gone.
+fn state_of(pid: Pid) -> Option<char> {
+    support::proc::open(pid.as_raw())
+        .ok()?
+        .stat()
+        .ok()
+        .map(|s| s.state)
+}
+
+/// Polls until `check` holds, for at most two seconds.
+fn poll_until(mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    false
+}
+
+// ANCHOR: zombie
+pub fn show_a_zombie() -> Result<(), Box<dyn std::error::Error>> {
+    fmt::step("4. A zombie, seen in /proc");
+    let child = support::child::fork(|| 0)?;
+    let pid = child.pid();
+    // The child exits at once; until we wait for it, the kernel keeps its entry.
+    let became_zombie = poll_until(|| state_of(pid) == Some('Z'));
+    let state = state_of(pid).map_or("gone".into(), |s| {
+        format!("{s} = {}", support::proc::state_name(s))
+    });
+    println!("  child {pid} exited; before wait, /proc/{pid}/stat says: {state}");
+    let status = child.wait()?;
+    let gone = !Path::new(&format!("/proc/{pid}")).exists();
+    println!("  waitpid({pid}) → {}", describe(&status));
+    println!("  after wait, /proc/{pid} exists: {}", !gone);
+    fmt::note(&format!(
+        "The child was a zombie: {became_zombie}. A zombie has no memory and runs no code,\n\
+         but keeps its PID and exit status until the parent asks for them. Then the\n\
+         entry, and the PID, are freed."
+    ));
+    Ok(())
+}
+// ANCHOR_END: zombie
+
+pub fn show_pids_handed_back() -> Result<(), Box<dyn std::error::Error>> {
+    fmt::step("5. Is the PID handed back?");
+    let mut pids = Vec::new();
+    for _ in 0..8 {
+        let child = support::child::fork(|| 0)?;
+        pids.push(child.pid().as_raw());
+        child.wait()?;
+    }
+    let increasing = pids.windows(2).all(|w| w[1] > w[0]);
+    let pid_max = std::fs::read_to_string("/proc/sys/kernel/pid_max")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|_| "unknown".into());
+    let shown: Vec<String> = pids.iter().map(i32::to_string).collect();
+    println!(
+        "  8 children, each reaped before the next was forked: {}",
+        shown.join(" ")
+    );
+    fmt::note(&format!(
+        "Each PID was free again once its child was reaped, yet the next child got a new\n\
+         number (increasing every time: {increasing}). Linux hands PIDs out in order and\n\
+         only wraps around at pid_max = {pid_max}, so a freed PID comes back much later, to\n\
+         a different process. \"The PID is handed back\" holds, but after the reap, not at\n\
+         the exit, and not straight away."
+    ));
+    Ok(())
+}
+
+// ANCHOR: orphan
+pub fn show_an_orphan_adopted() -> Result<(), Box<dyn std::error::Error>> {
+    fmt::step("6. An orphan, adopted");
+    // Orphans normally go to PID 1 (or the nearest "subreaper" ancestor, such as
+    // systemd --user). Making the lesson a subreaper brings them back to us, so we can
+    // reap them: a PID 1 that does not reap would keep their zombies forever.
+    nix::sys::prctl::set_child_subreaper(true)?;
+    let (read_end, write_end) = nix::unistd::pipe()?;
+    let report_fd = write_end.as_raw_fd();
+    let middle = support::child::fork(move || {
+        // The grandchild sleeps; the lesson kills it when the step is done. It closes its
+        // copy of the report pipe, or the lesson's read would wait for it to end.
+        let grandchild = support::child::fork(|| {
+            let _ = nix::unistd::close(report_fd);
+            std::thread::sleep(Duration::from_secs(10));
+            0
+        });
+        let text = match grandchild {
+            Ok(grandchild) => {
+                let pid = grandchild.pid();
+                // Leave it running: its parent is about to exit and orphan it.
+                std::mem::forget(grandchild);
+                format!("{pid} {}", getpid())
+            }
+            Err(e) => format!("error {e}"),
+        };
+        let _ = File::from(write_end).write_all(text.as_bytes());
+        0
+    })?;
+    let mut text = String::new();
+    File::from(read_end).read_to_string(&mut text)?;
+    middle.wait()?;
+    let (grandchild, middle_pid) = text
+        .split_once(' ')
+        .ok_or("no report from the middle child")?;
+    let grandchild = Pid::from_raw(grandchild.parse()?);
+    let orphan = Child::adopt(grandchild);
+    let me = getpid().as_raw();
+    let adopted = poll_until(|| support::proc::parent_pid(grandchild.as_raw()).ok() == Some(me));
+    let new_parent = support::proc::parent_pid(grandchild.as_raw())?;
+    let init = support::proc::command_name(1).unwrap_or_else(|_| "?".into());
+    println!("  grandchild {grandchild}: its parent was {middle_pid}, which has exited");
+    println!(
+        "  its parent now: {new_parent} ({}) — the lesson, a subreaper: {adopted}",
+        support::proc::command_name(new_parent).unwrap_or_default()
+    );
+    kill(grandchild, Signal::SIGTERM)?;
+    println!("  the lesson reaps it: {}", describe(&orphan.wait()?));
+    fmt::note(&format!(
+        "Without the subreaper flag it would have gone to PID 1 (here: {init}), which must\n\
+         then reap it. Every process always has a living parent to collect its status."
+    ));
+    Ok(())
+}
+// ANCHOR_END: orphan
