@@ -71,7 +71,7 @@ fn parses_every_fixture_line() {
         .map(|(what, line)| format!("{what}:\n  {:?}\n", parse_maps_line(line)))
         .collect();
     support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch02-maps-line-fixtures", report));
+        .bind(|| insta::assert_snapshot!("ch02-maps_line-fixtures", report));
 }
 
 #[test]

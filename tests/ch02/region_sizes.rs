@@ -12,7 +12,7 @@ fn sizes_the_fixtures() {
         }
     }
     support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch02-region-sizes-fixtures", report));
+        .bind(|| insta::assert_snapshot!("ch02-region_sizes-fixtures", report));
 }
 
 #[test]

@@ -21,7 +21,7 @@ fn predicts_generated_programs() {
             names.join(" ")
         );
     }
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch03-fork-tree-seeds", report));
+    support::testing::settings().bind(|| insta::assert_snapshot!("ch03-fork_tree-seeds", report));
 }
 
 #[test]

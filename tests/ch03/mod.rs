@@ -27,14 +27,31 @@ pub fn isolated(path: &str) -> Finished {
         Ending::TimedOut => panic!(
             "your code did not finish within {LIMIT:?} and was killed: does every child \
              leave (child_body never returns), and does the parent wait for each child \
-             exactly once?\n--- its output ---\n{}{}",
-            run.stdout, run.stderr
+             exactly once?\n{}",
+            indented(&run)
         ),
         ending => panic!(
-            "the isolated run {ending}:\n--- its output ---\n{}{}",
-            run.stdout, run.stderr
+            "{}\n(the isolated copy of this test {ending}; what it printed:)\n{}",
+            first_panic(&run).unwrap_or("the isolated copy of this test failed"),
+            indented(&run)
         ),
     }
+}
+
+/// The message of the first panic the isolated copy printed (the line after `panicked at`).
+fn first_panic(run: &Finished) -> Option<&str> {
+    let mut lines = run.stderr.lines().chain(run.stdout.lines());
+    lines.find(|line| line.contains("' panicked at "))?;
+    lines.next()
+}
+
+/// The isolated copy's output, indented so it cannot be mistaken for this test's own.
+fn indented(run: &Finished) -> String {
+    run.stdout
+        .lines()
+        .chain(run.stderr.lines())
+        .map(|line| format!("    | {line}\n"))
+        .collect()
 }
 
 /// In the isolated copy: prints `value` under `label` for [`reported`] to find.
