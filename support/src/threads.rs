@@ -33,16 +33,21 @@ pub fn state_word(state: char) -> &'static str {
 /// program counter the kernel saved when it entered a system call. `None` for a task that
 /// is running (the kernel has saved nothing to show) or could not be read.
 pub fn saved_sp_pc(tid: i32) -> Option<(u64, u64)> {
-    let text = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")).ok()?;
+    saved_sp_pc_of(std::process::id() as i32, tid)
+        .ok()
+        .flatten()
+}
+
+/// [`saved_sp_pc`] for a task of any process. `Ok(None)` while the task runs; an error
+/// when the file is hidden (another user's process, without ptrace rights).
+pub fn saved_sp_pc_of(pid: i32, tid: i32) -> std::io::Result<Option<(u64, u64)>> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall"))?;
     let fields: Vec<&str> = text.split_whitespace().collect();
     if fields.len() < 3 {
-        return None;
+        return Ok(None);
     }
     let hex = |s: &str| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok();
-    Some((
-        hex(fields[fields.len() - 2])?,
-        hex(fields[fields.len() - 1])?,
-    ))
+    Ok(hex(fields[fields.len() - 2]).zip(hex(fields[fields.len() - 1])))
 }
 
 /// The calling thread's kernel TID, read from the `/proc/thread-self` link

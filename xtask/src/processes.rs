@@ -125,21 +125,11 @@ fn reap_zombies() {
 
 /// A signal number as its name and what it usually means.
 pub fn signal_description(signal: i32) -> String {
-    let meaning = match signal {
-        libc::SIGSEGV => "segmentation fault: a read or write of memory the process does not own",
-        libc::SIGBUS => "bus error: memory that exists but cannot be accessed that way",
-        libc::SIGABRT => {
-            "abort: the process stopped itself, e.g. `std::process::abort` or a double panic"
-        }
-        libc::SIGKILL => "kill: stopped from outside, e.g. by the out-of-memory killer",
-        libc::SIGFPE => "arithmetic error, e.g. integer division by zero in C code",
-        libc::SIGILL => "illegal instruction",
-        libc::SIGPIPE => "broken pipe: a write to a pipe whose reader has gone",
-        _ => "see `man 7 signal`",
-    };
-    let name = Signal::try_from(signal)
-        .map_or_else(|_| format!("signal {signal}"), |s| s.as_str().to_owned());
-    format!("{name} ({meaning})")
+    format!(
+        "{} ({})",
+        support::crash::signal_name(signal),
+        support::crash::signal_meaning(signal)
+    )
 }
 
 const SPINNING: &str = "It kept a CPU busy the whole time: probably an endless loop.";
@@ -153,7 +143,7 @@ mod tests {
 
     #[test]
     fn signals_are_named() {
-        assert!(signal_description(libc::SIGSEGV).starts_with("SIGSEGV (segmentation fault"));
+        assert!(signal_description(libc::SIGSEGV).starts_with("SIGSEGV (invalid memory reference"));
         assert!(signal_description(libc::SIGABRT).starts_with("SIGABRT"));
     }
 

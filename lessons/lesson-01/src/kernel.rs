@@ -168,28 +168,42 @@ pub fn show_what_the_kernel_keeps(process: &Process, facts: &ProcessFacts) {
 
 /// The stack pointer and program counter the kernel saved when the process last stopped
 /// running. A process cannot catch itself stopped, so for the lesson itself a helper
-/// thread reads the main thread's record while the main thread waits for it.
+/// thread reads the main thread's record once the main thread is asleep waiting for it.
 fn saved_registers(pid: i32) -> String {
-    let path = format!("/proc/{pid}/task/{pid}/syscall");
-    let read = || std::fs::read_to_string(&path);
-    let text = if pid == std::process::id() as i32 {
-        std::thread::scope(|scope| scope.spawn(read).join()).unwrap_or_else(|_| Ok(String::new()))
+    let read = || support::threads::saved_sp_pc_of(pid, pid);
+    let saved = if pid == std::process::id() as i32 {
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    wait_until_asleep(pid);
+                    read()
+                })
+                .join()
+                .unwrap_or(Ok(None))
+        })
     } else {
         read()
     };
-    match text {
-        Ok(text) => describe_syscall_line(&text),
+    match saved {
+        Ok(Some((sp, pc))) => format!("saved pc {pc:#x}, sp {sp:#x}"),
+        Ok(None) => "not saved: it is running on a CPU right now".to_owned(),
         Err(error) => format!("hidden ({error})"),
     }
 }
 
-/// `/proc/<pid>/syscall` is "number arg1..arg6 sp pc" while blocked, "running" otherwise.
-fn describe_syscall_line(text: &str) -> String {
-    let fields: Vec<&str> = text.split_whitespace().collect();
-    match fields.as_slice() {
-        ["running"] => "not saved: it is running on a CPU right now".to_owned(),
-        [.., sp, pc] if fields.len() >= 3 => format!("saved pc {pc}, sp {sp}"),
-        _ => format!("unreadable: {:?}", text.trim()),
+/// The main thread falls asleep in `join` a moment after starting the helper; give it
+/// up to 100 ms to get there.
+fn wait_until_asleep(tid: i32) {
+    for _ in 0..100 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).unwrap_or_default();
+        let state = stat
+            .rsplit_once(") ")
+            .and_then(|(_, rest)| rest.chars().next());
+        if state == Some('S') {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
     }
 }
 
@@ -290,19 +304,4 @@ pub fn show_file_to_memory(process: &Process, exe: &Path, segments: &[LoadSegmen
 fn page_down(offset: u64) -> u64 {
     let page = support::proc::page_size();
     offset / page * page
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn syscall_lines_are_described() {
-        assert!(describe_syscall_line("running\n").starts_with("not saved"));
-        let blocked = "202 0x1 0x2 0x3 0x4 0x5 0x6 0x7ffd0000 0x7f001234\n";
-        assert_eq!(
-            describe_syscall_line(blocked),
-            "saved pc 0x7f001234, sp 0x7ffd0000"
-        );
-    }
 }
