@@ -2,11 +2,30 @@ use std::time::{Duration, Instant};
 
 use crate::pipeline::run_pipeline;
 
+/// Runs `work` on a thread of its own and fails the test if it takes longer than
+/// `limit`: a stuck pipeline fails in seconds with a likely cause, instead of hanging.
+fn within<T: Send + 'static>(limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(work()));
+    result.recv_timeout(limit).unwrap_or_else(|_| {
+        panic!(
+            "run_pipeline did not return within {limit:?}: is the input written while the \
+             output is read (a pipe holds only 64 KiB), is every stdin handle dropped so the \
+             first stage sees the end of its input, and is every child waited for once?"
+        )
+    })
+}
+
 /// (what it shows, stages, input)
 type Case<'a> = (&'a str, &'a [&'a [&'a str]], &'a str);
 
 #[test]
 fn runs_pipelines() {
+    let report = within(Duration::from_secs(5), pipelines_report);
+    support::testing::settings().bind(|| insta::assert_snapshot!("ch03-pipeline-cases", report));
+}
+
+fn pipelines_report() -> String {
     let cases: &[Case] = &[
         ("one stage", &[&["cat"]], "hello\n"),
         (
@@ -50,7 +69,7 @@ fn runs_pipelines() {
         let outcome = run_pipeline(stages, "").map(|_| ()).map_err(|e| e.kind());
         report += &format!("{what}:\n  {outcome:?}\n");
     }
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch03-pipeline-cases", report));
+    report
 }
 
 #[test]
@@ -58,7 +77,8 @@ fn runs_stages_at_once_and_waits_for_each() {
     // Three stages that each sleep 0.4 s: one after another would take 1.2 s.
     let start = Instant::now();
     let sleepy: &[&[&str]] = &[&["sleep", "0.4"], &["sleep", "0.4"], &["sleep", "0.4"]];
-    let run = run_pipeline(sleepy, "").expect("the pipeline runs");
+    let run = within(Duration::from_secs(5), move || run_pipeline(sleepy, ""))
+        .expect("the pipeline runs");
     let took = start.elapsed();
     assert!(
         took < Duration::from_millis(1100),
@@ -70,8 +90,12 @@ fn runs_stages_at_once_and_waits_for_each() {
             "stage {pid} was waited for (no zombie)"
         );
     }
-    // 1 MiB is far more than a pipe holds: written while the last stage is being read.
+    // 1 MiB is far more than a pipe holds, and `cat | cat` gives it all back: the output
+    // must be read while the input is still being written.
     let big = "x".repeat(1 << 20);
-    let counted = run_pipeline(&[&["cat"], &["wc", "-c"]], &big).expect("no deadlock");
-    assert_eq!(counted.output.trim(), (1 << 20).to_string());
+    let echoed = within(Duration::from_secs(5), move || {
+        run_pipeline(&[&["cat"], &["cat"]], &big)
+    })
+    .expect("cat | cat runs");
+    assert_eq!(echoed.output.len(), 1 << 20, "every byte comes back");
 }

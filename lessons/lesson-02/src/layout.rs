@@ -6,6 +6,9 @@ use support::table::Table;
 
 use crate::places::Places;
 
+/// Addresses with the top bit set belong to the kernel on x86-64 and AArch64 alike.
+const KERNEL_HALF: u64 = 1 << 63;
+
 /// Consecutive mappings of the same region and file, drawn as one band.
 #[derive(Debug)]
 struct Band {
@@ -70,12 +73,19 @@ pub fn show_the_map(places: &Places) -> Result<(), Box<dyn std::error::Error>> {
         if let Some(below) = i.checked_sub(1).map(|j| &bands[j])
             && below.end < band.start
         {
+            // Above the user half of the address space lies the kernel's half (with a
+            // hole between that no address can name): not a gap a program could fill.
+            let (size, what) = if band.start >= KERNEL_HALF {
+                (String::new(), "┆ the kernel's half")
+            } else {
+                (fmt::bytes(band.start - below.end), "┆ unmapped")
+            };
             table.row([
                 String::new(),
                 String::new(),
-                fmt::bytes(band.start - below.end),
+                size,
                 String::new(),
-                "┆ unmapped".to_owned(),
+                what.to_owned(),
             ]);
         }
     }

@@ -72,6 +72,18 @@ fn page_tables() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+/// `MemAvailable` from /proc/meminfo, in bytes: what can be used without swapping.
+fn available_memory() -> Option<u64> {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("MemAvailable:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+                .map(|kib| kib * 1024)
+        })
+}
+
 fn cell(s: &Summary) -> String {
     format!(
         "{} ({}–{})",
@@ -97,7 +109,17 @@ pub fn show_fork_cost(sizes: &[(usize, usize)]) -> Result<(), Box<dyn std::error
         "posix_spawn true",
         "Command true",
     ]);
+    let available = available_memory();
     for &(bytes, runs) in sizes {
+        // Never push the reader's machine into swapping or the OOM killer.
+        if available.is_some_and(|free| (bytes as u64) > free / 2) {
+            fmt::note(&format!(
+                "skipped {}: more than half of the memory available now ({})",
+                fmt::bytes(bytes as u64),
+                fmt::bytes(available.unwrap_or(0))
+            ));
+            continue;
+        }
         // Written once, so every page is really in RAM and in the page tables.
         let buffer = vec![1u8; bytes];
         let row = [

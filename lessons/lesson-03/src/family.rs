@@ -1,8 +1,10 @@
 //! Steps 1–3: fork returns twice; many children share a parent; wait collects how each
 //! child ended.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
+use std::time::Instant;
 
 use nix::sys::signal::{Signal, raise};
 use nix::unistd::{ForkResult, getpid, getppid};
@@ -45,9 +47,46 @@ pub fn show_one_call_two_returns() -> Result<(), Box<dyn std::error::Error>> {
         "One call, two returns: the child starts life inside fork, as an exact copy, and\n\
          the return value is the only way each copy learns which one it is.",
     );
-    Ok(())
+    show_who_runs_first()
 }
 // ANCHOR_END: fork
+
+/// After fork, parent and child are both ready to run: which one does first is up to the
+/// scheduler. Each notes the time (the monotonic clock is shared by all processes) the
+/// moment fork returns to it; the child sends its time back through a pipe.
+fn show_who_runs_first() -> Result<(), Box<dyn std::error::Error>> {
+    const FORKS: usize = 20;
+    let start = Instant::now();
+    let mut parent_first = 0;
+    for _ in 0..FORKS {
+        let (read_end, write_end) = nix::unistd::pipe()?;
+        // SAFETY: single-threaded, as above; the child writes to a pipe and _exits.
+        match unsafe { nix::unistd::fork() }? {
+            ForkResult::Child => {
+                let child_at = start.elapsed().as_nanos() as u64;
+                let _ = nix::unistd::write(&write_end, &child_at.to_le_bytes());
+                // SAFETY: ends the child at once, without running the parent's destructors.
+                unsafe { libc::_exit(0) }
+            }
+            ForkResult::Parent { child } => {
+                let parent_at = start.elapsed().as_nanos() as u64;
+                drop(write_end);
+                Child::adopt(child).wait()?;
+                let mut bytes = [0u8; 8];
+                File::from(read_end).read_exact(&mut bytes)?;
+                if parent_at < u64::from_le_bytes(bytes) {
+                    parent_first += 1;
+                }
+            }
+        }
+    }
+    println!(
+        "  who ran first after fork, in {FORKS} forks: the parent {parent_first} times, \
+         the child {} times",
+        FORKS - parent_first
+    );
+    Ok(())
+}
 
 pub fn show_many_children_one_parent() -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("2. Many children, one parent");

@@ -45,6 +45,7 @@ fn tells_the_story_and_leaves_no_child_behind() {
 
     let has = |text: &str| assert!(stdout.contains(text), "missing {text:?} in:\n{stdout}");
     has("fork returned 0 here");
+    has("who ran first after fork, in 20 forks: the parent ");
     has(&format!("parent (getppid) {lesson_pid}"));
     let same_parent = stdout
         .lines()
