@@ -37,3 +37,15 @@ pub fn redacting() -> Settings {
     }
     settings
 }
+
+/// The chapter title and step headings of a lesson's output (as printed by
+/// [`crate::fmt::chapter`] and [`crate::fmt::step`]), one per line: the part of a lesson's
+/// story that is the same on every machine.
+pub fn headings(stdout: &str) -> String {
+    stdout
+        .lines()
+        .filter(|line| line.starts_with("Chapter") || line.starts_with("── "))
+        .map(|line| line.trim_end_matches(['─', ' ']))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

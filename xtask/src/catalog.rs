@@ -166,6 +166,19 @@ pub fn package(number: u32, solutions: bool) -> String {
     format!("{kind}-{number:02}")
 }
 
+/// The exercise called `id`, or an error that says where the ids are listed.
+pub fn find<'a>(chapters: &'a [Chapter], id: &str) -> Result<&'a Exercise> {
+    chapters
+        .iter()
+        .flat_map(|c| &c.exercises)
+        .find(|e| e.id == id)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no exercise called `{id}`; `cargo xtask list` shows every exercise's id"
+            )
+        })
+}
+
 /// Picks what to grade: chapter numbers (`1`, `01`) and exercise ids; nothing means all.
 pub fn select(chapters: &[Chapter], targets: &[String]) -> Result<Vec<Exercise>> {
     if targets.is_empty() {

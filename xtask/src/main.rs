@@ -112,13 +112,7 @@ pub fn book_check(screenshots: Option<&std::path::Path>) -> anyhow::Result<ExitC
 fn hint(id: &str) -> anyhow::Result<ExitCode> {
     let root = catalog::repo_root();
     let chapters = catalog::load(&root)?;
-    let Some(exercise) = chapters
-        .iter()
-        .flat_map(|c| &c.exercises)
-        .find(|e| e.id == id)
-    else {
-        anyhow::bail!("no exercise called `{id}`; `cargo xtask grade` lists every exercise's id");
-    };
+    let exercise = catalog::find(&chapters, id)?;
     println!(
         "{} — {} ({})\n",
         exercise.id,

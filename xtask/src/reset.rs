@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::catalog::{self, Exercise};
 use crate::contracts;
@@ -14,13 +14,7 @@ use crate::progress::{Progress, State};
 pub fn run(id: &str) -> Result<ExitCode> {
     let root = catalog::repo_root();
     let chapters = catalog::load(&root)?;
-    let Some(exercise) = chapters
-        .iter()
-        .flat_map(|c| &c.exercises)
-        .find(|e| e.id == id)
-    else {
-        bail!("no exercise called `{id}`; `cargo xtask list` shows every exercise's id");
-    };
+    let exercise = catalog::find(&chapters, id)?;
     let stub = fresh_stub(&root, exercise)?;
     let path = exercise.stub_path(&root);
     let current = std::fs::read_to_string(&path).unwrap_or_default();

@@ -9,15 +9,6 @@ use insta_cmd::assert_cmd_snapshot;
 
 const LESSON: &str = env!("CARGO_BIN_EXE_lesson-01");
 
-fn headings(stdout: &str) -> String {
-    stdout
-        .lines()
-        .filter(|line| line.starts_with("Chapter") || line.starts_with("── "))
-        .map(|line| line.trim_end_matches(['─', ' ']))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn tells_the_story_in_order() {
     let child = Command::new(LESSON).stdout(Stdio::piped()).spawn().unwrap();
@@ -25,8 +16,9 @@ fn tells_the_story_in_order() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "the lesson exits 0");
     let stdout = String::from_utf8(output.stdout).unwrap();
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("lesson-01-headings", headings(&stdout)));
+    support::testing::settings().bind(|| {
+        insta::assert_snapshot!("lesson-01-headings", support::testing::headings(&stdout))
+    });
 
     assert!(
         stdout.contains(&format!("PID          {lesson_pid} ")),

@@ -15,15 +15,6 @@ fn run_quick() -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-fn headings(stdout: &str) -> String {
-    stdout
-        .lines()
-        .filter(|line| line.starts_with("Chapter") || line.starts_with("── "))
-        .map(|line| line.trim_end_matches(['─', ' ']))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The row of step 1's table that starts with `what`.
 fn row<'a>(stdout: &'a str, what: &str) -> &'a str {
     stdout
@@ -35,8 +26,9 @@ fn row<'a>(stdout: &'a str, what: &str) -> &'a str {
 #[test]
 fn tells_the_story_in_order() {
     let stdout = run_quick();
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("lesson-02-headings", headings(&stdout)));
+    support::testing::settings().bind(|| {
+        insta::assert_snapshot!("lesson-02-headings", support::testing::headings(&stdout))
+    });
 }
 
 #[test]

@@ -10,15 +10,6 @@ use insta_cmd::assert_cmd_snapshot;
 
 const LESSON: &str = env!("CARGO_BIN_EXE_lesson-03");
 
-fn headings(stdout: &str) -> String {
-    stdout
-        .lines()
-        .filter(|line| line.starts_with("Chapter") || line.starts_with("── "))
-        .map(|line| line.trim_end_matches(['─', ' ']))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// PIDs of processes whose parent is `parent`.
 fn children_of(parent: u32) -> Vec<i32> {
     support::proc::procfs::process::all_processes()
@@ -40,8 +31,9 @@ fn tells_the_story_and_leaves_no_child_behind() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "the lesson exits 0: {output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("lesson-03-headings", headings(&stdout)));
+    support::testing::settings().bind(|| {
+        insta::assert_snapshot!("lesson-03-headings", support::testing::headings(&stdout))
+    });
 
     let has = |text: &str| assert!(stdout.contains(text), "missing {text:?} in:\n{stdout}");
     has("fork returned 0 here");
