@@ -267,19 +267,20 @@ fn watch_over(group: Pid, start: Instant, timeout: Duration) -> Option<Verdict> 
     Some(verdict)
 }
 
-/// RLIMIT_NPROC counts all of the user's processes, so the limit is what the user runs
-/// now plus the exercise's share. The kernel does not apply it to root, which is why the
-/// grader also counts the group's processes while it waits.
+/// RLIMIT_NPROC counts all of the user's tasks — threads included — so the limit is what
+/// the user runs now plus the exercise's share. The kernel does not apply it to root, which
+/// is why the grader also counts the group's processes while it waits.
 fn process_limit() -> u64 {
     let uid = nix::unistd::getuid().as_raw();
-    let mine = procfs::process::all_processes()
+    let tasks: i64 = procfs::process::all_processes()
         .map(|all| {
             all.flatten()
                 .filter(|p| p.uid().is_ok_and(|u| u == uid))
-                .count()
+                .filter_map(|p| p.stat().ok().map(|s| s.num_threads))
+                .sum()
         })
         .unwrap_or(0);
-    (mine + MAX_PROCESSES * 2) as u64
+    tasks.max(0) as u64 + (MAX_PROCESSES * 4) as u64
 }
 
 /// Orphans of an exercise are re-parented to us rather than to init, so the sweep after
