@@ -12,7 +12,7 @@ use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek};
 use std::os::unix::fs::OpenOptionsExt;
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -71,12 +71,15 @@ pub struct Finished {
     pub elapsed: Duration,
 }
 
-/// Runs `command` with stdout and stderr captured, killing it if it runs past `limit`.
+/// Runs `command` with stdout and stderr captured, in a process group of its own, killing
+/// it if it runs past `limit`. Whether it finished or not, the whole group is killed
+/// afterwards: a child it forked and never ended cannot outlive the run.
 pub fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
     let mut out = capture_file()?;
     let mut err = capture_file()?;
     let start = Instant::now();
     let mut child = command
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(out.try_clone()?)
         .stderr(err.try_clone()?)
@@ -86,13 +89,14 @@ pub fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
             break Some(status);
         }
         if start.elapsed() > limit {
-            // Kill and reap, so no zombie is left behind.
-            child.kill().ok();
+            kill_group(child.id());
+            // Reap, so no zombie is left behind.
             child.wait()?;
             break None;
         }
         std::thread::sleep(Duration::from_millis(2));
     };
+    kill_group(child.id());
     let elapsed = start.elapsed();
     let ending = match status {
         None => Ending::TimedOut,
@@ -111,6 +115,14 @@ pub fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
         stderr: read_back(&mut err)?,
         elapsed,
     })
+}
+
+/// Sends SIGKILL to every process in the group led by `leader` (gone already is fine).
+fn kill_group(leader: u32) {
+    // SAFETY: kill(2) with a negative PID signals a process group; it reads no memory.
+    unsafe {
+        libc::kill(-(leader as libc::pid_t), libc::SIGKILL);
+    }
 }
 
 /// Runs the current executable again with `args` (a lesson's hidden demonstration mode).
