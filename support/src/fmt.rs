@@ -43,6 +43,20 @@ pub fn address(addr: u64) -> String {
     format!("{addr:#014x}")
 }
 
+/// Lets the lesson end quietly when its reader stops reading, as in
+/// `cargo run -p lesson-01 | head`. Rust ignores SIGPIPE, so writing to a closed pipe
+/// is an error and `println!` panics with a backtrace; with the default action restored
+/// the process just ends, as every Unix tool does. Only for lessons that use no pipes of
+/// their own: a writer to a pipe whose reader has gone would then die instead of
+/// seeing an error.
+pub fn end_quietly_when_output_closes() {
+    // SAFETY: signal(2) only changes this process's action for SIGPIPE; SIG_DFL is a
+    // valid disposition and no handler of ours is involved.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Prints a chapter title; lessons call it once at the top of `main`.
 pub fn chapter(number: u32, title: &str) {
     let line = format!("Chapter {number:02} · {title}");

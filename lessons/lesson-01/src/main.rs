@@ -27,6 +27,7 @@ fn cli() -> Command {
 
 // ANCHOR: story
 fn main() -> ExitCode {
+    support::fmt::end_quietly_when_output_closes();
     let args = cli().get_matches();
     let pid = args
         .get_one::<i32>("pid")

@@ -37,6 +37,7 @@ fn cli() -> Command {
 
 // ANCHOR: story
 fn main() -> ExitCode {
+    support::fmt::end_quietly_when_output_closes();
     let args = cli().get_matches();
     if args.get_flag("print-addresses") {
         aslr::print_addresses();

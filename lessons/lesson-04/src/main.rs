@@ -57,6 +57,7 @@ fn options() -> Options {
 
 // ANCHOR: story
 fn main() -> ExitCode {
+    support::fmt::end_quietly_when_output_closes();
     let options = options();
     fmt::chapter(4, "Threads");
     match tell_the_story(options) {
