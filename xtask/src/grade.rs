@@ -80,6 +80,8 @@ pub fn grade(
     solutions: bool,
     mut report: impl FnMut(&Graded),
 ) -> Result<Vec<Graded>> {
+    // Each grading shows its own compile error again, even if an earlier one was the same.
+    *LAST_COMPILE_ERROR.lock().unwrap_or_else(|e| e.into_inner()) = None;
     let mut results = Vec::new();
     let mut chapters: Vec<u32> = exercises.iter().map(|e| e.chapter).collect();
     chapters.dedup();
@@ -124,20 +126,34 @@ pub fn print_verdict(graded: &Graded) {
         verdict.label(),
         graded.outcome.elapsed.as_secs_f64()
     );
-    if !verdict.passed() && !matches!(verdict, Verdict::NotStarted) {
+    // A compile error belongs to the chapter, not to one exercise: it is shown once.
+    let compile_error_shown = matches!(verdict, Verdict::DoesNotCompile { .. }) && {
+        let mut last = LAST_COMPILE_ERROR.lock().unwrap_or_else(|e| e.into_inner());
+        let seen = last.as_deref() == Some(verdict.reason().as_str());
+        *last = Some(verdict.reason());
+        seen
+    };
+    if compile_error_shown {
+        println!("      (the compile error above)");
+    } else if !verdict.passed() && !matches!(verdict, Verdict::NotStarted) {
         for line in verdict.reason().lines().take(MAX_REASON_LINES) {
             println!("      {line}");
         }
-        println!(
-            "      (file: exercises/ch{:02}/{})",
-            graded.exercise.chapter,
-            graded.exercise.file.display()
-        );
+        if !matches!(verdict, Verdict::DoesNotCompile { .. }) {
+            println!(
+                "      (file: exercises/ch{:02}/{})",
+                graded.exercise.chapter,
+                graded.exercise.file.display()
+            );
+        }
     }
     for leftover in &graded.outcome.left_behind {
         println!("      cleaned up after it: {leftover}");
     }
 }
+
+/// The compile error printed last, so the same one is not printed for every exercise.
+static LAST_COMPILE_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 /// Verdicts from edited tests are not the teacher's verdicts; say so, but grade anyway.
 pub fn warn_about_changed_tests(root: &Path) {
