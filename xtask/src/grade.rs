@@ -189,8 +189,9 @@ fn print_summary(results: &[Graded]) {
     let passed = count("passed");
     let not_started = count("not started");
     println!(
-        "\n{} exercises: {passed} passed, {} failing, {not_started} not started",
+        "\n{} exercise{}: {passed} passed, {} failing, {not_started} not started",
         results.len(),
+        if results.len() == 1 { "" } else { "s" },
         results.len() - passed - not_started
     );
     if passed < results.len() {
