@@ -152,7 +152,7 @@ impl std::error::Error for ForkError {}
 ///
 /// Fails with [`ForkError::Threaded`] unless this process has exactly one thread.
 pub fn fork(body: impl FnOnce() -> i32) -> Result<Child, ForkError> {
-    let threads = thread_count();
+    let threads = crate::threads::count();
     if threads != 1 {
         return Err(ForkError::Threaded(threads));
     }
@@ -219,18 +219,6 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
     }
 }
 
-/// How many threads this process has (the `Threads:` line of `/proc/self/status`).
-pub fn thread_count() -> usize {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix("Threads:"))
-                .and_then(|n| n.trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn register(pid: i32) {
     // A full table only means Ctrl-C cannot reap this one; the guard still does.

@@ -96,7 +96,7 @@ fn cell(s: &Summary) -> String {
 // ANCHOR: cost
 pub fn show_fork_cost(sizes: &[(usize, usize)]) -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("10. What fork costs as the parent grows");
-    let threads = support::child::thread_count();
+    let threads = support::threads::count();
     if threads != 1 {
         return Err(format!("cannot measure fork from {threads} threads").into());
     }
