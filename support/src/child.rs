@@ -219,7 +219,6 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
     }
 }
 
-
 fn register(pid: i32) {
     // A full table only means Ctrl-C cannot reap this one; the guard still does.
     let _ = LIVE.iter().find(|slot| {
