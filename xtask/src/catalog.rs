@@ -49,8 +49,13 @@ pub struct Exercise {
     pub file: PathBuf,
     /// One line for `cargo xtask list`.
     pub title: String,
-    /// Shown by `cargo xtask hint`; the maintainer check rejects an empty one.
-    pub hint: String,
+    /// Hints in tiers, shown one more each time `cargo xtask hint` is asked: a nudge first,
+    /// the full recipe last. The maintainer check rejects an empty one.
+    #[serde(default)]
+    pub hints: Vec<String>,
+    /// The older single-hint form, read as one tier while chapters move to `hints`.
+    #[serde(default)]
+    pub hint: Option<String>,
     /// Wall-clock limit for the exercise's tests; [`DEFAULT_TIMEOUT_SECS`] when missing.
     #[serde(default)]
     pub timeout_secs: Option<u64>,
@@ -66,6 +71,16 @@ impl Exercise {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
+    }
+
+    /// Every hint tier, nudge first; the older single `hint` counts as one tier.
+    pub fn hint_tiers(&self) -> Vec<&str> {
+        self.hint
+            .iter()
+            .chain(&self.hints)
+            .map(|h| h.trim())
+            .filter(|h| !h.is_empty())
+            .collect()
     }
 
     /// The libtest filter that selects exactly this exercise's tests.

@@ -143,7 +143,7 @@ pub fn exercises_are_complete(root: &Path, chapters: &[Chapter]) -> Vec<String> 
         if !ids.insert(exercise.id.clone()) {
             problems.push(format!("{name}: the id is used twice"));
         }
-        if exercise.hint.trim().is_empty() {
+        if exercise.hint_tiers().is_empty() {
             problems.push(format!("{name}: the hint is empty"));
         }
         let test = exercise.test_path(root);

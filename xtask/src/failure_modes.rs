@@ -27,7 +27,8 @@ fn attempt(stem: &str) -> Exercise {
         id: stem.to_owned(),
         file: PathBuf::from(format!("src/grading/{stem}.rs")),
         title: String::new(),
-        hint: String::new(),
+        hints: Vec::new(),
+        hint: None,
         timeout_secs: Some(2),
         chapter: 0,
     }

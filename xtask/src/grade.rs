@@ -285,7 +285,8 @@ mod tests {
             id: id.into(),
             file: "src/x.rs".into(),
             title: String::new(),
-            hint: String::new(),
+            hints: Vec::new(),
+            hint: None,
             timeout_secs: None,
             chapter: 1,
         };

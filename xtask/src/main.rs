@@ -119,7 +119,7 @@ fn hint(id: &str) -> anyhow::Result<ExitCode> {
         exercise.title,
         exercise.stub_path(&root).display()
     );
-    println!("{}", exercise.hint.trim());
+    println!("{}", exercise.hint_tiers().join("\n\n"));
     Ok(ExitCode::SUCCESS)
 }
 

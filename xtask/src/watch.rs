@@ -59,7 +59,7 @@ pub fn run(manual: bool) -> Result<ExitCode> {
             }
             Ok(Event::Key(key)) => match key.as_str() {
                 "q" => return Ok(ExitCode::SUCCESS),
-                "h" => println!("\n{}\n", exercises[current].hint.trim()),
+                "h" => println!("\n{}\n", exercises[current].hint_tiers().join("\n\n")),
                 "l" => {
                     crate::list::run()?;
                 }
@@ -213,7 +213,8 @@ mod tests {
             id: id.into(),
             file: format!("src/{id}.rs").into(),
             title: String::new(),
-            hint: String::new(),
+            hints: Vec::new(),
+            hint: None,
             timeout_secs: None,
             chapter,
         }
