@@ -9,6 +9,7 @@ mod checksums;
 mod contracts;
 #[cfg(test)]
 mod failure_modes;
+mod feedback;
 mod grade;
 mod list;
 mod processes;

@@ -343,7 +343,11 @@ pub fn judge(success: bool, signal: Option<i32>, output: &str) -> Verdict {
     let reason = if failures.is_empty() {
         output.trim().to_owned()
     } else {
-        failures.join("\n")
+        failures
+            .iter()
+            .map(|f| crate::feedback::for_learner(f))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     Verdict::Failed { reason }
 }
