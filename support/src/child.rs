@@ -13,6 +13,8 @@
 //! - [`fork`], which runs a closure in a new child process and leaves it with
 //!   `libc::_exit`, so a panic in the child becomes exit status 101 instead of a second
 //!   copy of the lesson carrying on.
+//! - [`Interruptible`], for a child that `std::process::Command` started and waits for
+//!   itself: it puts the child in the table, so Ctrl-C kills and reaps it too.
 
 use std::fmt;
 use std::io::Write;
@@ -88,6 +90,50 @@ impl Drop for Child {
             unregister(self.pid.as_raw());
         }
     }
+}
+
+/// A child started by `std::process::Command`, listed for the Ctrl-C handler while the
+/// std handle waits for it: the handler kills and reaps it if Ctrl-C comes first.
+/// Dropping the guard only takes the PID off the list (std's `wait` reaps the child).
+#[derive(Debug)]
+pub struct Interruptible {
+    pid: i32,
+}
+
+impl Interruptible {
+    /// Lists `child` for the Ctrl-C handler until the guard is dropped.
+    pub fn new(child: &std::process::Child) -> Self {
+        let pid = child.id() as i32;
+        register(pid);
+        Self { pid }
+    }
+}
+
+impl Drop for Interruptible {
+    fn drop(&mut self) {
+        unregister(self.pid);
+    }
+}
+
+/// Runs `command` to its end like `Command::output`, but with the child listed for the
+/// Ctrl-C handler while it runs.
+pub fn output(command: &mut std::process::Command) -> std::io::Result<std::process::Output> {
+    use std::process::Stdio;
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let _listed = Interruptible::new(&child);
+    child.wait_with_output()
+}
+
+/// Runs `command` to its end like `Command::status`, but with the child listed for the
+/// Ctrl-C handler while it runs.
+pub fn status(command: &mut std::process::Command) -> std::io::Result<std::process::ExitStatus> {
+    let mut child = command.spawn()?;
+    let _listed = Interruptible::new(&child);
+    child.wait()
 }
 
 /// How a child ended, in words: `exited with status 3`, `killed by SIGKILL`.
@@ -207,10 +253,23 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
             }
         }
     }
-    // Reap any other child that has already ended (one forked a moment ago and not yet
-    // in the table, killed by the same Ctrl-C); never block on one that has not.
-    // SAFETY: waitpid is async-signal-safe; WNOHANG returns at once.
-    while unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } > 0 {}
+    // Reap any other child as it ends (one forked a moment ago and not yet in the table,
+    // or an orphan adopted as a subreaper that dies with its killed parent), for at most
+    // 200 ms; never block on a child that does not end.
+    for _ in 0..200 {
+        // SAFETY: waitpid is async-signal-safe; WNOHANG returns at once.
+        while unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } > 0 {}
+        // SAFETY: as above. -1 with ECHILD: no child is left at all.
+        if unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } < 0 {
+            break;
+        }
+        let pause = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 1_000_000,
+        };
+        // SAFETY: nanosleep is async-signal-safe; a null remainder pointer is allowed.
+        unsafe { libc::nanosleep(&pause, std::ptr::null_mut()) };
+    }
     // SAFETY: both are async-signal-safe; with the default action restored, raising the
     // signal again ends the process the way the reader asked.
     unsafe {

@@ -1,4 +1,4 @@
-//! Step 10: what fork costs as the parent grows, with posix_spawn and Command beside it.
+//! Step 13: what fork costs as the parent grows, with posix_spawn and Command beside it.
 
 use std::ffi::CStr;
 use std::process::Command;
@@ -52,7 +52,8 @@ fn spawn_true() {
 }
 
 fn command_true() {
-    let _ = Command::new("/bin/true").status();
+    // Command::status(), with the child listed for the Ctrl-C handler while it runs.
+    let _ = support::child::status(&mut Command::new("/bin/true"));
 }
 
 fn unsafe_exit(code: i32) -> ! {
@@ -84,31 +85,29 @@ fn available_memory() -> Option<u64> {
         })
 }
 
-fn cell(s: &Summary) -> String {
-    format!(
-        "{} ({}–{})",
-        fmt::duration(s.median),
-        fmt::duration(s.q1),
-        fmt::duration(s.q3)
-    )
+fn middle_half(s: &Summary) -> String {
+    format!("{}–{}", fmt::duration(s.q1), fmt::duration(s.q3))
 }
 
 // ANCHOR: cost
 pub fn show_fork_cost(sizes: &[(usize, usize)]) -> Result<(), Box<dyn std::error::Error>> {
-    fmt::step("10. What fork costs as the parent grows");
+    fmt::step("13. What fork costs as the parent grows");
     let threads = support::threads::count();
     if threads != 1 {
         return Err(format!("cannot measure fork from {threads} threads").into());
     }
-    let mut table = Table::new([
-        "parent holds",
-        "page tables",
-        "runs",
+    let methods = [
         "fork + exit",
         "fork + exec true",
         "posix_spawn true",
         "Command true",
-    ]);
+    ];
+    let mut medians = Table::new(
+        ["parent holds", "page tables", "runs"]
+            .into_iter()
+            .chain(methods),
+    );
+    let mut spreads = Table::new(["parent holds"].into_iter().chain(methods));
     let available = available_memory();
     for &(bytes, runs) in sizes {
         // Never push the reader's machine into swapping or the OOM killer.
@@ -129,19 +128,25 @@ pub fn show_fork_cost(sizes: &[(usize, usize)]) -> Result<(), Box<dyn std::error
             measure(1, runs, command_true),
         ];
         let mut cells = vec![fmt::bytes(bytes as u64), page_tables(), runs.to_string()];
-        cells.extend(row.iter().map(cell));
-        table.row(cells);
+        cells.extend(row.iter().map(|s| fmt::duration(s.median)));
+        medians.row(cells);
+        let mut cells = vec![fmt::bytes(bytes as u64)];
+        cells.extend(row.iter().map(middle_half));
+        spreads.row(cells);
         drop(std::hint::black_box(buffer));
     }
-    print!("{table}");
+    println!("  median time, from the call until waitpid returned:");
+    print!("{medians}");
+    println!("  spread: the middle half of the runs (first to third quartile):");
+    print!("{spreads}");
     fmt::note(
-        "Each cell: median (middle half of the runs), after one warm-up run; wall-clock time\n\
-         from the call until waitpid returned. fork copies the page tables (they grow with\n\
-         the parent), not the pages; posix_spawn and Command (which uses posix_spawn where it\n\
-         can) never copy them, so their cost stays flat. Baumann et al., \"A fork() in the\n\
-         road\" (HotOS 2019), make the same point; lmbench (2003) timed fork+exit at\n\
-         243–297 µs and fork+exec at 1.2 ms on a 790 MHz machine.",
+        "Wall-clock time of each run, after one warm-up run. fork copies the page table\n\
+         entries of the parent's anonymous memory (they grow with it), not the pages;\n\
+         posix_spawn and Command (which uses posix_spawn where it can) copy none of them,\n\
+         so their cost stays flat. Baumann et al., \"A fork() in the road\" (HotOS 2019),\n\
+         make the same point; lmbench (2003) timed fork+exit at 243–297 µs and fork+exec\n\
+         at 1.2 ms on a 790 MHz machine.",
     );
-    Ok(())
+    crate::conditions::describe()
 }
 // ANCHOR_END: cost

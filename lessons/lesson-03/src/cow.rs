@@ -1,9 +1,10 @@
-//! Step 9: copy-on-write, measured with page faults and the child's private memory.
+//! Step 12: copy-on-write, measured with page faults and the child's private memory.
 
 use nix::sys::resource::{UsageWho, getrusage};
 use support::fmt;
 use support::table::Table;
 
+use crate::conditions::rss;
 use crate::report::fork_reporting;
 
 /// Bytes of a page (4 KiB on x86-64).
@@ -31,6 +32,7 @@ fn minor_faults() -> i64 {
 /// In the child: write one byte into each of the first `pages` pages of `buffer`, and
 /// report the minor page faults and the growth of private dirty memory that caused.
 fn write_and_measure(buffer: &mut [u8], pages: usize) -> String {
+    let (rss_anon, rss_file) = (rss("RssAnon:"), rss("RssFile:"));
     let faults_before = minor_faults();
     let dirty_before = private_dirty();
     for p in 0..pages {
@@ -38,36 +40,42 @@ fn write_and_measure(buffer: &mut [u8], pages: usize) -> String {
     }
     let faults = minor_faults() - faults_before;
     let dirty = private_dirty().saturating_sub(dirty_before);
-    format!("{faults} {dirty}")
+    format!("{faults} {dirty} {rss_anon} {rss_file}")
 }
 // ANCHOR_END: cow_child
 
 // ANCHOR: cow
 pub fn show_copy_on_write(bytes: usize) -> Result<(), Box<dyn std::error::Error>> {
-    fmt::step("9. Copy-on-write, measured");
+    fmt::step("12. Copy-on-write, measured");
     // Every page is written once, so the parent really holds all of it in RAM.
     let mut buffer = vec![1u8; bytes];
     let pages = bytes / page();
     let mut table = Table::new([
         "child writes",
         "pages written",
-        "minor faults in the child",
+        "child's minor faults",
         "child's new private memory",
-        "parent still sees 1s?",
+        "parent sees 1s",
     ])
     .right(1)
     .right(2)
     .right(3);
     const RUNS: usize = 3;
+    let parent_rss = (rss("RssAnon:"), rss("RssFile:"));
+    let mut child_rss = (0, 0);
     for share in [0, 4, 1] {
         let written = pages.checked_div(share).unwrap_or(0);
         let mut faults = Vec::new();
         let mut dirty = Vec::new();
         for _ in 0..RUNS {
             let report = fork_reporting(|| write_and_measure(&mut buffer, written))?.finish()?;
-            let (f, d) = report.split_once(' ').ok_or("no report from the child")?;
-            faults.push(f.parse::<f64>()?);
-            dirty.push(d.parse::<f64>()?);
+            let numbers: Vec<u64> = report.split(' ').filter_map(|n| n.parse().ok()).collect();
+            let [f, d, anon, file] = numbers[..] else {
+                return Err(format!("bad report from a child: {report:?}").into());
+            };
+            faults.push(f as f64);
+            dirty.push(d as f64);
+            child_rss = (anon, file);
         }
         let untouched = buffer.iter().all(|&b| b == 1);
         let what = match share {
@@ -84,11 +92,21 @@ pub fn show_copy_on_write(bytes: usize) -> Result<(), Box<dyn std::error::Error>
         ]);
     }
     print!("{table}");
+    println!("  resident memory (RSS) at the child's start, from /proc/self/status:");
+    println!(
+        "    anonymous {} (parent {}); file-backed {} (parent {})",
+        fmt::bytes(child_rss.0),
+        fmt::bytes(parent_rss.0),
+        fmt::bytes(child_rss.1),
+        fmt::bytes(parent_rss.1)
+    );
     fmt::note(&format!(
         "Parent buffer {} ({pages} pages of {}); each row: median of {RUNS} children (min–max).\n\
          fork copied none of it: parent and child share every page, read-only. The first\n\
          write to a page faults, and the kernel copies that one page for the writer. So a\n\
-         child's cost grows with what it writes, not with what its parent holds.",
+         child's cost grows with what it writes, not with what its parent holds.\n\
+         fork copies page table entries only for anonymous memory; file-backed code and data\n\
+         start unmapped in the child, and a page fault maps each again when first touched.",
         fmt::bytes(bytes as u64),
         fmt::bytes(page() as u64),
     ));
@@ -100,9 +118,5 @@ pub fn show_copy_on_write(bytes: usize) -> Result<(), Box<dyn std::error::Error>
 fn spread(values: &mut [f64], show: impl Fn(f64) -> String) -> String {
     let median = support::stats::median(values).unwrap_or(0.0);
     let (min, max) = (values[0], values[values.len() - 1]);
-    if min == max {
-        show(median)
-    } else {
-        format!("{} ({}–{})", show(median), show(min), show(max))
-    }
+    format!("{} ({}–{})", show(median), show(min), show(max))
 }

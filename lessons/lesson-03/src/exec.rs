@@ -1,20 +1,85 @@
-//! Steps 7–8: exec replaces a process's program; several children run different code at
-//! the same time.
+//! Step 7: exec replaces a process's program (this lesson is one such process); step 11:
+//! several children run different code at the same time.
 
 use std::ffi::CString;
 use std::hint::black_box;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use nix::unistd::{execv, getpid};
+use nix::time::{ClockId, clock_gettime};
+use nix::unistd::{execv, getpid, getppid};
 use support::child::describe;
 use support::fmt;
 use support::table::Table;
 
 use crate::report::fork_reporting;
 
+/// When `main` began, and when the kernel says this process began, both on the boot-time
+/// clock (the one `/proc/<pid>/stat` counts its start time on).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin {
+    main_began: Duration,
+    process_began: Option<Duration>,
+}
+
+impl Origin {
+    /// Notes the time; call it first thing in `main`.
+    pub fn now() -> Self {
+        let main_began = clock_gettime(ClockId::CLOCK_BOOTTIME)
+            .map(Duration::from)
+            .unwrap_or_default();
+        // Field 22 of /proc/self/stat: clock ticks from boot to the fork that made us.
+        let ticks = support::proc::procfs::ticks_per_second().max(1);
+        let process_began = support::proc::procfs::process::Process::myself()
+            .and_then(|me| me.stat())
+            .ok()
+            .map(|stat| Duration::from_nanos(stat.starttime * 1_000_000_000 / ticks));
+        Self {
+            main_began,
+            process_began,
+        }
+    }
+}
+
+/// This lesson's own start: the process is older than its `main`, because it was made
+/// by the shell's fork and then ran other programs (rustup's `cargo`, cargo) before
+/// cargo exec'd this one into it.
+fn show_how_this_lesson_began(origin: &Origin) {
+    let parent = getppid();
+    let parent_name = support::proc::command_name(parent.as_raw()).unwrap_or_else(|_| "?".into());
+    println!(
+        "  this lesson: PID {}, its parent: PID {parent} ({parent_name})",
+        getpid()
+    );
+    if let Some(began) = origin.process_began {
+        let age = origin.main_began.saturating_sub(began);
+        println!(
+            "  the process began {} before main did (start time in /proc/self/stat, {} ticks/s)",
+            fmt::duration(age),
+            support::proc::procfs::ticks_per_second()
+        );
+    }
+    let by_cargo = std::env::var_os("CARGO").is_some();
+    let note = match (by_cargo, parent_name == "cargo") {
+        (true, false) => format!(
+            "cargo started this lesson (it sets $CARGO), yet the parent is {parent_name}: cargo\n\
+             did not fork a child to run it, it exec'd the lesson into its own process. The\n\
+             process began as `cargo run` (time to check or build it counts above); same PID."
+        ),
+        (true, true) => "cargo started this lesson and is still its parent: this cargo \
+                         waited for it\ninstead of exec'ing it (cargo on Unix execs)."
+            .to_owned(),
+        (false, _) => format!(
+            "Started without cargo, by {parent_name}: its fork made this process, then exec\n\
+             loaded the lesson into it, so the process is a little older than main."
+        ),
+    };
+    fmt::note(&note);
+}
+
 // ANCHOR: exec
-pub fn show_exec() -> Result<(), Box<dyn std::error::Error>> {
+pub fn show_exec(origin: &Origin) -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("7. exec: a new program in the same process");
+    show_how_this_lesson_began(origin);
     let child = support::child::fork(|| {
         println!("  child {}: about to exec /bin/sh", getpid());
         let program = c"/bin/sh";
@@ -29,25 +94,28 @@ pub fn show_exec() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     println!("  parent: {}", describe(&child.wait()?));
 
-    // The everyday form: std::process::Command forks (or spawns), execs, and waits.
-    let output = std::process::Command::new("echo")
-        .args(["  Command ran", "echo", "and captured its output"])
-        .output()?;
-    print!("{}", String::from_utf8_lossy(&output.stdout));
-    let status = std::process::Command::new("sh")
-        .args(["-c", "exit 3"])
-        .status()?;
+    // The everyday form: std::process::Command starts the program (posix_spawn, or fork
+    // and exec) and waits. support::child::output/status are Command's output()/status()
+    // with the child also listed for the Ctrl-C handler.
+    let output = support::child::output(std::process::Command::new("uname").arg("-sr"))?;
+    println!(
+        "  Command::new(\"uname\").arg(\"-sr\").output() → {}, stdout {:?}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let status = support::child::status(std::process::Command::new("sh").args(["-c", "exit 3"]))?;
     println!("  Command::new(\"sh\").args([\"-c\", \"exit 3\"]).status() → {status}");
     fmt::note(
-        "exec keeps the process (PID, parent, open files) and replaces its program: code,\n\
-         data, heap and stack are thrown away and loaded fresh from the new file.",
+        "exec keeps the process (PID, parent, open files except close-on-exec ones) and\n\
+         replaces its program: code, data, heap and stack are thrown away and loaded fresh\n\
+         from the new file. output() captured what uname printed through a pipe.",
     );
     Ok(())
 }
 // ANCHOR_END: exec
 
 /// A job for one child: takes the amount of work, returns a result to report.
-type Target = fn(u64) -> u64;
+type Target = fn(u64) -> u128;
 
 /// Three different jobs, as the seed's `multiprocessing` demo gives each process its own
 /// `target` function.
@@ -57,25 +125,25 @@ fn count_primes(limit: u64) -> u64 {
         .count() as u64
 }
 
-fn sum_of_squares(limit: u64) -> u64 {
-    (0..limit * 10)
-        .map(|i| black_box(i) * i)
-        .fold(0u64, u64::wrapping_add)
+/// The sum of i² for i below `limit`, exact (a u128 holds it for any u64 limit below
+/// about 7·10¹²).
+fn sum_of_squares(limit: u64) -> u128 {
+    (0..limit).map(|i| u128::from(black_box(i)).pow(2)).sum()
 }
 
 fn nap(limit: u64) -> u64 {
-    std::thread::sleep(std::time::Duration::from_micros(limit / 10));
+    std::thread::sleep(Duration::from_micros(limit / 10));
     0
 }
 
 // ANCHOR: targets
 pub fn show_different_programs_at_once(work: u64) -> Result<(), Box<dyn std::error::Error>> {
-    fmt::step("8. Different programs at the same time");
+    fmt::step("11. Different programs at the same time");
     let start = Instant::now();
     let targets: [(&str, Target); 3] = [
-        ("count_primes", |work| count_primes(work / 10)),
-        ("sum_of_squares", sum_of_squares),
-        ("nap (sleeps)", nap),
+        ("count_primes", |work| count_primes(work / 10).into()),
+        ("sum_of_squares", |work| sum_of_squares(work * 5)),
+        ("nap (sleeps)", |work| nap(work).into()),
     ];
     let mut running = Vec::new();
     for (name, target) in targets {
@@ -101,12 +169,13 @@ pub fn show_different_programs_at_once(work: u64) -> Result<(), Box<dyn std::err
     let mut spans = Vec::new();
     for (name, reporter) in running {
         let text = reporter.finish()?;
-        let fields: Vec<u64> = text.split(' ').filter_map(|f| f.parse().ok()).collect();
+        let fields: Vec<u128> = text.split(' ').filter_map(|f| f.parse().ok()).collect();
         let [pid, began, ended, result] = fields[..] else {
             return Err(format!("bad report from {name}: {text:?}").into());
         };
+        let (began, ended) = (began as u64, ended as u64);
         spans.push((began, ended));
-        let at = |us: u64| fmt::duration(std::time::Duration::from_micros(us));
+        let at = |us: u64| fmt::duration(Duration::from_micros(us));
         table.row([
             name.to_owned(),
             pid.to_string(),

@@ -19,15 +19,20 @@ pub fn show_one_call_two_returns() -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("1. fork: one call, two returns");
     println!("  before fork: one process, PID {}", getpid());
     std::io::stdout().flush()?;
+    // Both lines line up their arrows, whatever the width of the child's PID (which the
+    // child cannot know in advance: the PID width is that of the largest PID in use).
+    let width = "fork returned  here".len() + pid_max_digits();
     // SAFETY: the lesson has one thread (support::child::fork checks this for every
     // other fork in the lesson; this one is written out to show what fork returns), and
     // the child only prints and leaves with _exit.
     match unsafe { nix::unistd::fork() }? {
         ForkResult::Child => {
             println!(
-                "  fork returned 0 here      → the child:  PID {}, parent (getppid) {}",
+                "  {:<w$} → the child:  PID {}, parent (getppid) {}",
+                "fork returned 0 here",
                 getpid(),
-                getppid()
+                getppid(),
+                w = width
             );
             let _ = std::io::stdout().flush();
             // SAFETY: ends the child at once, without running the parent's destructors.
@@ -36,10 +41,12 @@ pub fn show_one_call_two_returns() -> Result<(), Box<dyn std::error::Error>> {
         ForkResult::Parent { child } => {
             let status = Child::adopt(child).wait()?;
             println!(
-                "  fork returned {child} here → the parent: PID {}, its child {} {}",
+                "  {:<w$} → the parent: PID {}, its child {} {}",
+                format!("fork returned {child} here"),
                 getpid(),
                 child,
-                describe(&status)
+                describe(&status),
+                w = width
             );
         }
     }
@@ -50,6 +57,14 @@ pub fn show_one_call_two_returns() -> Result<(), Box<dyn std::error::Error>> {
     show_who_runs_first()
 }
 // ANCHOR_END: fork
+
+/// The number of digits of the largest PID the kernel hands out (`pid_max` - 1).
+fn pid_max_digits() -> usize {
+    std::fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map_or(7, |max| (max - 1).to_string().len())
+}
 
 /// After fork, parent and child are both ready to run: which one does first is up to the
 /// scheduler. Each notes the time (the monotonic clock is shared by all processes) the
@@ -188,7 +203,8 @@ pub fn show_exit_statuses() -> Result<(), Box<dyn std::error::Error>> {
     print!("{table}");
     fmt::note(
         "WaitStatus::Exited carries the code the child passed to exit; WaitStatus::Signaled\n\
-         the signal that ended it. A parent that never calls wait never learns either.",
+         the signal that ended it. SIGKILL (signal 9) cannot be caught or ignored: the kernel\n\
+         ends the process on the spot. A parent that never calls wait never learns either.",
     );
     Ok(())
 }

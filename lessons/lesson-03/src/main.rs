@@ -3,14 +3,20 @@
 //! `cargo run -p lesson-03` forks from its own single-threaded `main`: one call that
 //! returns twice, several children with one parent, exit statuses collected by `wait`, a
 //! zombie caught in `/proc`, an orphan adopted, a child that becomes another program with
-//! `exec`, several children running different code at once — and then measures what
+//! `exec` (the lesson itself is one: `cargo run` execs into it), the system calls seen
+//! by `strace`, files shared across fork and rewired with `dup2`, fork from a threaded
+//! process, several children running different code at once — and then measures what
 //! `fork` copies (copy-on-write page faults) and what it costs as the parent grows.
 
+mod conditions;
 mod cost;
 mod cow;
 mod exec;
 mod family;
+mod files;
 mod report;
+mod syscalls;
+mod threaded;
 mod zombies;
 
 use std::process::ExitCode;
@@ -25,7 +31,18 @@ fn cli() -> Command {
             Arg::new("quick")
                 .long("quick")
                 .action(ArgAction::SetTrue)
-                .help("Smaller buffers and fewer runs (what the tests use)"),
+                .help(
+                    "Smaller buffers and fewer runs, for a fast check (the lesson's tests use it)",
+                ),
+        )
+        .arg(
+            // The lesson re-runs itself in these modes: under strace (step 8), and as a
+            // threaded process that forks (step 10), so that its own main stays
+            // single-threaded and untraced.
+            Arg::new("demo")
+                .long("demo")
+                .hide(true)
+                .value_parser(["syscalls", "threaded-fork"]),
         )
 }
 
@@ -56,9 +73,16 @@ const QUICK: Scale = Scale {
 
 // ANCHOR: story
 fn main() -> ExitCode {
+    // Taken first, to compare with when the kernel says this process began (step 7).
+    let origin = exec::Origin::now();
     let args = cli().get_matches();
+    match args.get_one::<String>("demo").map(String::as_str) {
+        Some("syscalls") => return syscalls::demo(),
+        Some("threaded-fork") => return threaded::demo(),
+        _ => {}
+    }
     let scale = if args.get_flag("quick") { QUICK } else { FULL };
-    match tell_the_story(scale) {
+    match tell_the_story(scale, &origin) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("lesson-03: {error}");
@@ -67,7 +91,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn tell_the_story(scale: Scale) -> Result<(), Box<dyn std::error::Error>> {
+fn tell_the_story(scale: Scale, origin: &exec::Origin) -> Result<(), Box<dyn std::error::Error>> {
     // Ctrl-C kills and reaps every child before the lesson ends: no zombies left behind.
     support::child::reap_on_interrupt()?;
     fmt::chapter(3, "Processes: fork, exec, wait");
@@ -77,7 +101,10 @@ fn tell_the_story(scale: Scale) -> Result<(), Box<dyn std::error::Error>> {
     zombies::show_a_zombie()?;
     zombies::show_pids_handed_back()?;
     zombies::show_an_orphan_adopted()?;
-    exec::show_exec()?;
+    exec::show_exec(origin)?;
+    syscalls::show_system_calls()?;
+    files::show_files_across_fork()?;
+    threaded::show_fork_with_threads()?;
     exec::show_different_programs_at_once(scale.work)?;
     cow::show_copy_on_write(scale.cow_bytes)?;
     cost::show_fork_cost(scale.fork_sizes)?;

@@ -40,17 +40,18 @@ pub fn show_a_zombie() -> Result<(), Box<dyn std::error::Error>> {
     // The child exits at once; until we wait for it, the kernel keeps its entry.
     let became_zombie = poll_until(|| state_of(pid) == Some('Z'));
     let state = state_of(pid).map_or("gone".into(), |s| {
-        format!("{s} = {}", support::proc::state_name(s))
+        format!("{s}\n    ({s} = {})", support::proc::state_name(s))
     });
-    println!("  child {pid} exited; before wait, /proc/{pid}/stat says: {state}");
+    println!("  child {pid} exited; before wait, its state in /proc/{pid}/stat: {state}");
     let status = child.wait()?;
     let gone = !Path::new(&format!("/proc/{pid}")).exists();
     println!("  waitpid({pid}) → {}", describe(&status));
     println!("  after wait, /proc/{pid} exists: {}", !gone);
     fmt::note(&format!(
-        "The child was a zombie: {became_zombie}. A zombie has no memory and runs no code,\n\
-         but keeps its PID and exit status until the parent asks for them. Then the\n\
-         entry, and the PID, are freed."
+        "The child was a zombie: {became_zombie}. A zombie runs no code and holds no user\n\
+         memory (its address space was freed when it exited), but its task entry stays,\n\
+         with its PID and exit status, until the parent asks for them. Then the entry,\n\
+         and the PID, are freed."
     ));
     Ok(())
 }
@@ -69,10 +70,8 @@ pub fn show_pids_handed_back() -> Result<(), Box<dyn std::error::Error>> {
         .map(|s| s.trim().to_owned())
         .unwrap_or_else(|_| "unknown".into());
     let shown: Vec<String> = pids.iter().map(i32::to_string).collect();
-    println!(
-        "  8 children, each reaped before the next was forked: {}",
-        shown.join(" ")
-    );
+    println!("  8 children, each reaped before the next was forked:");
+    println!("    {}", shown.join(" "));
     fmt::note(&format!(
         "Each PID was free again once its child was reaped, yet the next child got a new\n\
          number (increasing every time: {increasing}). Linux hands PIDs out in order and\n\
@@ -129,11 +128,18 @@ pub fn show_an_orphan_adopted() -> Result<(), Box<dyn std::error::Error>> {
         "  its parent now: {new_parent} ({}) — the lesson, a subreaper: {adopted}",
         support::proc::command_name(new_parent).unwrap_or_default()
     );
+    // SIGTERM is the polite "please end" signal (what `kill PID` sends by default); the
+    // grandchild has no handler for it, so its default action ends the process.
     kill(grandchild, Signal::SIGTERM)?;
-    println!("  the lesson reaps it: {}", describe(&orphan.wait()?));
+    println!(
+        "  the lesson sends it SIGTERM and reaps it: {}",
+        describe(&orphan.wait()?)
+    );
     fmt::note(&format!(
         "Without the subreaper flag it would have gone to PID 1 (here: {init}), which must\n\
-         then reap it. Every process always has a living parent to collect its status."
+         then reap it. Every process always has a living parent to collect its status.\n\
+         SIGTERM asks a process to end (`kill PID` sends it); a program may catch it to tidy\n\
+         up first. This one had no handler, so the default action ended it: \"killed by\"."
     ));
     Ok(())
 }

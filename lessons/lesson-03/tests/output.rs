@@ -50,14 +50,31 @@ fn tells_the_story_and_leaves_no_child_behind() {
     );
     has("Exited(pid, 7)");
     has("Signaled(pid, SIGKILL, false)");
-    has("Z = zombie");
+    has("(Z = zombie");
     has("after wait, /proc/");
     has("exists: false");
     has("increasing every time: true");
     has(&format!("its parent now: {lesson_pid} (lesson-03)"));
-    has("the lesson reaps it: killed by SIGTERM");
+    has("sends it SIGTERM and reaps it: killed by SIGTERM");
+    has("the process began ");
+    has("FORK, THEN DUP2, THEN EXEC: A PIPELINE");
+    has("FD_CLOEXEC true; after exec: closed");
+    has("FD_CLOEXEC false; after exec: open");
+    has("child:  1 thread; the lock is still held");
+    has("RUST_BACKTRACE");
+    if std::path::Path::new("/usr/bin/strace").exists() {
+        has("wait4(");
+        has("execve(\"/bin/true\"");
+    }
+    for line in stdout.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "wider than 100 columns: {line:?}"
+        );
+    }
     has("now running /bin/sh — same PID");
     has("exit status: 3");
+    has("stdout \"Linux");
     // Whether they overlapped depends on the machine's load; that it was measured does not.
     has("All three were running at once: ");
     // The copy-on-write table: the parent never sees a child's write.
@@ -74,41 +91,59 @@ fn tells_the_story_and_leaves_no_child_behind() {
     has("fork + exit");
 }
 
-#[test]
-fn ctrl_c_leaves_no_zombie() {
-    use std::os::unix::process::ExitStatusExt;
+/// Every process in process group `group` (PID, state), zombies included.
+fn members_of(group: i32) -> Vec<(i32, char)> {
+    support::proc::procfs::process::all_processes()
+        .unwrap()
+        .filter_map(|p| p.ok()?.stat().ok())
+        .filter(|s| s.pgrp == group)
+        .map(|s| (s.pid, s.state))
+        .collect()
+}
 
-    use nix::sys::signal::{Signal, kill};
+#[test]
+fn ctrl_c_at_any_moment_leaves_nothing_behind() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::time::Duration;
+
+    use nix::sys::signal::{Signal, kill, killpg};
     use nix::unistd::Pid;
-    // The full-size run, interrupted while it has children: SIGINT to the lesson alone
-    // (not its process group), so its handler, not the terminal, must end them.
-    let mut lesson = Command::new(LESSON)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let lesson_pid = lesson.id();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let children = loop {
-        let children = children_of(lesson_pid);
-        if !children.is_empty() || std::time::Instant::now() > deadline {
-            break children;
+    // The full-size run, interrupted at several moments (inside different steps). SIGINT
+    // goes to the lesson alone, not its process group, so its handler, not the terminal,
+    // must end its children. Every process the lesson starts stays in the lesson's own
+    // process group, so anything left in that group afterwards, running or a zombie
+    // handed to init, was left behind.
+    let mut caught_with_children = 0;
+    for delay_ms in [30, 150, 400, 800, 1300, 2000, 3000] {
+        let mut lesson = Command::new(LESSON)
+            .process_group(0)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = lesson.id() as i32;
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        if !children_of(pid as u32).is_empty() {
+            caught_with_children += 1;
         }
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    };
-    kill(Pid::from_raw(lesson_pid as i32), Signal::SIGINT).unwrap();
-    let status = lesson.wait().unwrap();
-    assert!(!children.is_empty(), "caught the lesson with children");
-    assert_eq!(
-        status.signal(),
-        Some(2),
-        "the lesson died of SIGINT: {status:?}"
-    );
-    for pid in children {
+        let _ = kill(Pid::from_raw(pid), Signal::SIGINT);
+        let status = lesson.wait().unwrap();
+        // Give an orphan a moment to show up in /proc before looking.
+        std::thread::sleep(Duration::from_millis(50));
+        let left = members_of(pid);
+        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL); // tidy up if the test fails
         assert!(
-            !std::path::Path::new(&format!("/proc/{pid}")).exists(),
-            "child {pid} was killed and reaped, not left to PID 1"
+            left.is_empty(),
+            "Ctrl-C after {delay_ms} ms left processes behind (PID, state): {left:?}"
+        );
+        assert!(
+            status.signal() == Some(2) || status.success(),
+            "after {delay_ms} ms the lesson died of SIGINT (or had finished): {status:?}"
         );
     }
+    assert!(
+        caught_with_children >= 3,
+        "the lesson was caught with children alive at several moments: {caught_with_children}"
+    );
 }
 
 #[test]
