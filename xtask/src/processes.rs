@@ -9,18 +9,32 @@ use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::Pid;
 use procfs::process::{Process, all_processes};
 
-/// The PIDs of every live process in process group `group`.
-pub fn group_members(group: Pid) -> Vec<Process> {
-    let Ok(processes) = all_processes() else {
-        return Vec::new();
-    };
-    processes
-        .flatten()
-        .filter(|p| {
-            p.stat()
-                .is_ok_and(|s| s.pgrp == group.as_raw() && s.state != 'Z')
-        })
+/// Every live (not zombie) descendant of the grader, whatever process group it is in.
+/// While an exercise runs, that is the exercise's whole process tree: the grader starts
+/// nothing else meanwhile, and orphans come back to it because it is a child subreaper.
+pub fn descendants() -> Vec<Process> {
+    descendants_of(std::process::id() as i32)
+        .into_iter()
+        .filter_map(|pid| Process::new(pid).ok())
+        .filter(|p| p.stat().is_ok_and(|s| s.state != 'Z'))
         .collect()
+}
+
+/// Stops a runaway tree at once: SIGKILL to every descendant's process group (a test
+/// re-run in a group of its own, and what it forked) and to each descendant itself.
+/// [`sweep_descendants`] then catches any forked in between.
+pub fn kill_tree() {
+    let tree = descendants_of(std::process::id() as i32);
+    for &pid in &tree {
+        // Only groups led by one of ours: a process may join any group of its session,
+        // and the terminal's groups are not ours to kill.
+        let leads_a_group =
+            nix::unistd::getpgid(Some(Pid::from_raw(pid))).is_ok_and(|group| group.as_raw() == pid);
+        if leads_a_group {
+            let _ = nix::sys::signal::killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+    }
 }
 
 /// Says whether processes that ran out of time were spinning (using the CPU all along:
