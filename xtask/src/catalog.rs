@@ -194,14 +194,16 @@ pub fn find<'a>(chapters: &'a [Chapter], id: &str) -> Result<&'a Exercise> {
         })
 }
 
-/// Picks what to grade: chapter numbers (`1`, `01`) and exercise ids; nothing means all.
+/// Picks what to grade: chapter numbers (`1`, `01`, `ch01`) and exercise ids; nothing
+/// means all.
 pub fn select(chapters: &[Chapter], targets: &[String]) -> Result<Vec<Exercise>> {
     if targets.is_empty() {
         return Ok(chapters.iter().flat_map(|c| c.exercises.clone()).collect());
     }
     let mut chosen: Vec<Exercise> = Vec::new();
     for target in targets {
-        let found: Vec<Exercise> = match target.parse::<u32>() {
+        let number = target.strip_prefix("ch").unwrap_or(target);
+        let found: Vec<Exercise> = match number.parse::<u32>() {
             Ok(number) => chapters
                 .iter()
                 .filter(|c| c.number == number)

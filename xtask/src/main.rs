@@ -19,6 +19,7 @@ mod sandbox;
 mod test;
 mod verify;
 mod watch;
+mod wrong;
 
 use std::process::ExitCode;
 
@@ -76,12 +77,9 @@ enum Commands {
         /// The exercise id, as `cargo xtask list` prints it.
         exercise: String,
     },
-    /// Maintainer check: solutions pass, stubs fail, and every part of every chapter fits.
-    Verify {
-        /// Rewrite tests/CHECKSUMS after changing a grading test or snapshot on purpose.
-        #[arg(long)]
-        update_checksums: bool,
-    },
+    /// Maintainer check: solutions pass, stubs and wrong attempts fail, and every part of
+    /// every chapter fits.
+    Verify(verify::VerifyArgs),
     /// Measure save → verdict time for `grade` and `watch` (a benchmark; asserts nothing).
     Bench {
         /// Timed runs of each.
@@ -143,7 +141,7 @@ fn main() -> ExitCode {
         Commands::List => list::run(),
         Commands::Watch { manual } => watch::run(manual),
         Commands::Reset { exercise } => reset::run(&exercise),
-        Commands::Verify { update_checksums } => verify::run(update_checksums),
+        Commands::Verify(args) => verify::run(&args),
         Commands::Bench { runs } => bench::run(runs.max(1)),
         Commands::Test => test::run(),
     };
