@@ -10,6 +10,7 @@ mod contracts;
 #[cfg(test)]
 mod failure_modes;
 mod grade;
+mod hint;
 mod list;
 mod processes;
 mod progress;
@@ -65,10 +66,13 @@ enum Commands {
         #[arg(long)]
         manual: bool,
     },
-    /// Show the hint for one exercise.
+    /// Show the next hint for one exercise: a nudge first, the full recipe last.
     Hint {
         /// The exercise id, as `cargo xtask grade` prints it.
         exercise: String,
+        /// Show every hint at once.
+        #[arg(long)]
+        all: bool,
     },
     /// List every exercise with its state (not started / failing / passed) and a progress bar.
     List,
@@ -107,20 +111,6 @@ pub fn book_check(screenshots: Option<&std::path::Path>) -> anyhow::Result<ExitC
     })
 }
 
-fn hint(id: &str) -> anyhow::Result<ExitCode> {
-    let root = catalog::repo_root();
-    let chapters = catalog::load(&root)?;
-    let exercise = catalog::find(&chapters, id)?;
-    println!(
-        "{} — {} ({})\n",
-        exercise.id,
-        exercise.title,
-        exercise.stub_path(&root).display()
-    );
-    println!("{}", exercise.hint_tiers().join("\n\n"));
-    Ok(ExitCode::SUCCESS)
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
@@ -137,7 +127,7 @@ fn main() -> ExitCode {
             }
         }),
         Commands::Grade(args) => grade::run(&args),
-        Commands::Hint { exercise } => hint(&exercise),
+        Commands::Hint { exercise, all } => hint::run(&exercise, all),
         Commands::List => list::run(),
         Commands::Watch { manual } => watch::run(manual),
         Commands::Reset { exercise } => reset::run(&exercise),

@@ -44,12 +44,14 @@ pub fn diagnose_hang(members: &[Process], elapsed: Duration) -> String {
     let ticks_per_second = procfs::ticks_per_second() as f64;
     let mut cpu_seconds = 0.0;
     let mut waits: Vec<String> = Vec::new();
+    let mut running = false;
     for process in members {
         if let Ok(stat) = process.stat() {
             cpu_seconds += (stat.utime + stat.stime) as f64 / ticks_per_second;
         }
         for task in process.tasks().into_iter().flatten().flatten() {
             let Ok(stat) = task.stat() else { continue };
+            running |= stat.state == 'R';
             let channel =
                 std::fs::read_to_string(format!("/proc/{}/task/{}/wchan", task.pid, task.tid))
                     .unwrap_or_default();
@@ -59,8 +61,14 @@ pub fn diagnose_hang(members: &[Process], elapsed: Duration) -> String {
             }
         }
     }
+    // On a busy machine a spinning thread gets only its share of a CPU, but it is always
+    // running or ready to run (state R); a blocked one never is.
     let busy = cpu_seconds / elapsed.as_secs_f64().max(0.001);
-    let verdict = if busy > 0.5 { SPINNING } else { BLOCKED };
+    let verdict = if busy > 0.5 || running {
+        SPINNING
+    } else {
+        BLOCKED
+    };
     format!(
         "{verdict} (CPU time {cpu_seconds:.1} s in {:.1} s of waiting; its threads were: {})",
         elapsed.as_secs_f64(),
@@ -146,7 +154,7 @@ pub fn signal_description(signal: i32) -> String {
     )
 }
 
-const SPINNING: &str = "It kept a CPU busy the whole time: probably an endless loop.";
+const SPINNING: &str = "It was running (on a CPU, or ready for one), not waiting, when it was stopped: probably an endless loop.";
 const BLOCKED: &str = "It used almost no CPU, so it was stuck waiting: probably a deadlock (two locks taken \
                        in opposite orders, a join on a thread that waits for you), or a read from a pipe or \
                        a wait for a child that never comes.";

@@ -60,7 +60,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
         contracts::chapters_are_complete(&root, &pages, &chapters),
     );
     section(
-        "each exercise has a stub, solution, test, snapshot and hint",
+        "each exercise has a stub, solution, test, snapshot and hints in tiers",
         contracts::exercises_are_complete(&root, &chapters),
     );
     section(
