@@ -24,7 +24,11 @@ pub fn run(id: &str, all: bool) -> Result<ExitCode> {
     let text = if all {
         every_tier(exercise, &mut progress)
     } else {
-        next_tier(exercise, &mut progress, "cargo xtask hint")
+        next_tier(
+            exercise,
+            &mut progress,
+            &format!("cargo xtask hint {}", exercise.id),
+        )
     };
     println!("{text}");
     progress.save()?;
