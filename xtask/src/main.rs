@@ -36,8 +36,9 @@ pub const EXIT_USAGE: u8 = 2;
     version
 )]
 struct Cli {
+    /// None: a bare `cargo xtask` asks what there is, so it gets the help, and success.
     #[command(subcommand)]
-    command: Commands,
+    command: Option<Commands>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,7 +114,11 @@ pub fn book_check(screenshots: Option<&std::path::Path>) -> anyhow::Result<ExitC
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.command {
+    let Some(command) = cli.command else {
+        let _ = <Cli as clap::CommandFactory>::command().print_help();
+        return ExitCode::SUCCESS;
+    };
+    let outcome = match command {
         Commands::Book {
             serve,
             port,
