@@ -189,19 +189,52 @@ pub fn find<'a>(chapters: &'a [Chapter], id: &str) -> Result<&'a Exercise> {
         .find(|e| e.id == id)
         .ok_or_else(|| {
             anyhow::anyhow!(
-                "no exercise called `{id}`; `cargo xtask list` shows every exercise's id"
+                "no exercise called `{id}`; {}`cargo xtask list` shows every exercise's id",
+                did_you_mean(chapters, id)
             )
         })
 }
 
-/// Picks what to grade: chapter numbers (`1`, `01`) and exercise ids; nothing means all.
+/// `did you mean `proc_stat`? ` when an id is a slip away from `typed` (`proc-stat`,
+/// `proc_sat`), else nothing. A slip is at most a third of the id's letters, and at
+/// least 1, in edits (Levenshtein distance, with `-` read as `_`).
+fn did_you_mean(chapters: &[Chapter], typed: &str) -> String {
+    let typed = typed.to_lowercase().replace('-', "_");
+    chapters
+        .iter()
+        .flat_map(|c| &c.exercises)
+        .map(|e| (edit_distance(&typed, &e.id), &e.id))
+        .filter(|(distance, id)| *distance <= (id.chars().count() / 3).max(1))
+        .min()
+        .map(|(_, id)| format!("did you mean `{id}`? "))
+        .unwrap_or_default()
+}
+
+/// The fewest single-letter insertions, deletions and substitutions from `a` to `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Picks what to grade: chapter numbers (`1`, `01`, `ch01`) and exercise ids; nothing
+/// means all.
 pub fn select(chapters: &[Chapter], targets: &[String]) -> Result<Vec<Exercise>> {
     if targets.is_empty() {
         return Ok(chapters.iter().flat_map(|c| c.exercises.clone()).collect());
     }
     let mut chosen: Vec<Exercise> = Vec::new();
     for target in targets {
-        let found: Vec<Exercise> = match target.parse::<u32>() {
+        let number = target.strip_prefix("ch").unwrap_or(target);
+        let found: Vec<Exercise> = match number.parse::<u32>() {
             Ok(number) => chapters
                 .iter()
                 .filter(|c| c.number == number)
@@ -216,8 +249,12 @@ pub fn select(chapters: &[Chapter], targets: &[String]) -> Result<Vec<Exercise>>
         };
         if found.is_empty() {
             bail!(
-                "no chapter or exercise called `{target}`. Give a chapter number with exercises ({}) \
+                "no chapter or exercise called `{target}`; {}a chapter number with exercises ({}) \
                  or an exercise id (`cargo xtask list` shows them all)",
+                match did_you_mean(chapters, target).as_str() {
+                    "" => "give ".to_owned(),
+                    suggestion => format!("{suggestion}Otherwise give "),
+                },
                 chapters
                     .iter()
                     .map(|c| format!("{:02}", c.number))
@@ -234,6 +271,16 @@ pub fn select(chapters: &[Chapter], targets: &[String]) -> Result<Vec<Exercise>>
     Ok(chosen)
 }
 
+/// The width of the widest exercise id, for lining up tables (`threads_or_processes`).
+pub fn id_width(chapters: &[Chapter]) -> usize {
+    chapters
+        .iter()
+        .flat_map(|c| &c.exercises)
+        .map(|e| e.id.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,8 +295,26 @@ mod tests {
         assert_eq!(by_id.len(), by_chapter.len(), "no exercise is picked twice");
         let error = select(&chapters, &["nope".into()]).unwrap_err().to_string();
         assert!(
-            error.contains("no chapter or exercise called `nope`"),
+            error.contains("no chapter or exercise called `nope`; give"),
             "{error}"
         );
+        assert_eq!(
+            select(&chapters, &["ch01".into()]).unwrap().len(),
+            by_chapter.len()
+        );
+        for slip in ["proc-stat", "proc_sat", "Proc_Stat", "procstat"] {
+            let error = select(&chapters, &[slip.into()]).unwrap_err().to_string();
+            assert!(error.contains("did you mean `proc_stat`?"), "{error}");
+        }
+        let error = find(&chapters, "ancestor").unwrap_err().to_string();
+        assert!(error.contains("did you mean `ancestry`?"), "{error}");
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("proc_stat", "proc_stat"), 0);
+        assert_eq!(edit_distance("proc_sat", "proc_stat"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

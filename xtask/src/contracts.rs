@@ -143,9 +143,7 @@ pub fn exercises_are_complete(root: &Path, chapters: &[Chapter]) -> Vec<String> 
         if !ids.insert(exercise.id.clone()) {
             problems.push(format!("{name}: the id is used twice"));
         }
-        if exercise.hint_tiers().is_empty() {
-            problems.push(format!("{name}: the hint is empty"));
-        }
+        problems.extend(hint_problem(exercise).map(|p| format!("{name}: {p}")));
         let test = exercise.test_path(root);
         let declared = std::fs::read_to_string(test.with_file_name("mod.rs")).is_ok_and(|m| {
             m.lines()
@@ -184,6 +182,20 @@ pub fn exercises_are_complete(root: &Path, chapters: &[Chapter]) -> Vec<String> 
         }
     }
     problems
+}
+
+/// Hints come in at least two tiers, a nudge first and the full recipe last.
+fn hint_problem(exercise: &Exercise) -> Option<String> {
+    let tiers = exercise.hint_tiers().len();
+    if exercise.hint.is_some() {
+        Some("uses the single `hint`; give it `hints = [nudge, …, recipe]`".to_owned())
+    } else if tiers < 2 {
+        Some(format!(
+            "has {tiers} hint tier(s); give it at least two: `hints = [nudge, …, recipe]`"
+        ))
+    } else {
+        None
+    }
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -320,6 +332,28 @@ mod tests {
         let stub = stub_from_solution(SOLUTION);
         assert_eq!(stub_matches_solution(&stub, SOLUTION), Ok(()));
         assert!(stub.contains("    todo!(\"write this"), "{stub}");
+    }
+
+    #[test]
+    fn hints_need_two_tiers_and_no_single_hint() {
+        let mut exercise = crate::catalog::Exercise {
+            id: "x".into(),
+            file: "src/x.rs".into(),
+            title: String::new(),
+            hints: vec!["nudge".into(), "recipe".into()],
+            hint: None,
+            timeout_secs: None,
+            chapter: 1,
+        };
+        assert_eq!(hint_problem(&exercise), None);
+        exercise.hints.pop();
+        assert!(hint_problem(&exercise).unwrap().contains("has 1 hint tier"));
+        exercise.hint = Some("everything".into());
+        assert!(
+            hint_problem(&exercise)
+                .unwrap()
+                .starts_with("uses the single `hint`")
+        );
     }
 
     #[test]

@@ -34,14 +34,20 @@ fn attempt(stem: &str) -> Exercise {
     }
 }
 
+/// The grader kills every descendant of this process after each exercise and counts them
+/// all as the exercise's, so nothing else may run a child process meanwhile.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Grades one attempt and checks that nothing of it is left running. One at a time: the
 /// grader sweeps up *all* of this process's descendants after each exercise, as it does
 /// when grading for real, one exercise after another.
 fn grade(stem: &str) -> Outcome {
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = one_at_a_time();
     let outcome = runner::run_exercise(&repo_root(), attempts_binary(), &attempt(stem)).unwrap();
     assert!(
         outcome.elapsed < Duration::from_secs(10),
@@ -114,6 +120,30 @@ fn a_fork_bomb_is_stopped() {
 }
 
 #[test]
+fn a_fork_bomb_in_a_test_rerun_in_its_own_group_is_stopped() {
+    let outcome = grade("forks_in_a_rerun");
+    assert!(
+        matches!(outcome.verdict, Verdict::ForkBomb { .. }),
+        "{:?}",
+        outcome.verdict
+    );
+}
+
+#[test]
+fn exiting_with_status_zero_before_the_tests_end_is_a_failure() {
+    let verdict = grade("exits_zero").verdict;
+    assert_eq!(verdict.label(), "failed", "{verdict:?}");
+    let reason = verdict.reason();
+    assert!(
+        reason.contains("ended with status 0 before these tests finished")
+            && reason.contains("std::process::exit")
+            && reason.contains("grading::exits_zero::answers_two")
+            && reason.contains("grading::exits_zero::never_reached"),
+        "{reason}"
+    );
+}
+
+#[test]
 fn crashes_name_their_signal() {
     let segfault = grade("segfaults").verdict;
     assert!(segfault.reason().contains("SIGSEGV"), "{segfault:?}");
@@ -139,6 +169,7 @@ fn leftovers_are_removed_and_reported() {
 
 #[test]
 fn a_compile_error_shows_the_compiler_message() {
+    let _turn = one_at_a_time();
     let dir = std::env::temp_dir().join(format!("ptm-broken-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("src")).unwrap();
     std::fs::write(

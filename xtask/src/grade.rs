@@ -114,13 +114,14 @@ pub fn grade(
 
 pub fn print_verdict(graded: &Graded) {
     let verdict = &graded.outcome.verdict;
+    let width = id_width();
     let mark = match verdict {
         Verdict::Passed => "✓",
         Verdict::NotStarted => "·",
         _ => "✗",
     };
     println!(
-        "{mark} {:02} {:<18} {:<16} {:>6.2} s",
+        "{mark} {:02} {:<width$} {:<16} {:>6.2} s",
         graded.exercise.chapter,
         graded.exercise.id,
         verdict.label(),
@@ -150,6 +151,17 @@ pub fn print_verdict(graded: &Graded) {
     for leftover in &graded.outcome.left_behind {
         println!("      cleaned up after it: {leftover}");
     }
+}
+
+/// The widest exercise id in the catalogue, so every verdict line lines up.
+fn id_width() -> usize {
+    static WIDTH: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WIDTH.get_or_init(|| {
+        catalog::load(&catalog::repo_root())
+            .map(|chapters| catalog::id_width(&chapters))
+            .unwrap_or(0)
+            .max(18)
+    })
 }
 
 /// The compile error printed last, so the same one is not printed for every exercise.

@@ -13,6 +13,7 @@ pub fn run() -> Result<ExitCode> {
     let progress = Progress::load(&root)?;
     let mut passed = 0;
     let mut total = 0;
+    let width = catalog::id_width(&chapters);
     for chapter in &chapters {
         println!("Chapter {:02}", chapter.number);
         for exercise in &chapter.exercises {
@@ -23,7 +24,7 @@ pub fn run() -> Result<ExitCode> {
                 State::NotStarted => "·",
             };
             println!(
-                "  {mark} {:<18} {:<12} {}",
+                "  {mark} {:<width$} {:<12} {}",
                 exercise.id,
                 state.label(),
                 exercise.title

@@ -11,6 +11,7 @@ mod contracts;
 mod failure_modes;
 mod feedback;
 mod grade;
+mod hint;
 mod list;
 mod processes;
 mod progress;
@@ -20,6 +21,7 @@ mod sandbox;
 mod test;
 mod verify;
 mod watch;
+mod wrong;
 
 use std::process::ExitCode;
 
@@ -35,8 +37,9 @@ pub const EXIT_USAGE: u8 = 2;
     version
 )]
 struct Cli {
+    /// None: a bare `cargo xtask` asks what there is, so it gets the help, and success.
     #[command(subcommand)]
-    command: Commands,
+    command: Option<Commands>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,10 +68,13 @@ enum Commands {
         #[arg(long)]
         manual: bool,
     },
-    /// Show the hint for one exercise.
+    /// Show the next hint for one exercise: a nudge first, the full recipe last.
     Hint {
         /// The exercise id, as `cargo xtask grade` prints it.
         exercise: String,
+        /// Show every hint at once.
+        #[arg(long)]
+        all: bool,
     },
     /// List every exercise with its state (not started / failing / passed) and a progress bar.
     List,
@@ -77,12 +83,9 @@ enum Commands {
         /// The exercise id, as `cargo xtask list` prints it.
         exercise: String,
     },
-    /// Maintainer check: solutions pass, stubs fail, and every part of every chapter fits.
-    Verify {
-        /// Rewrite tests/CHECKSUMS after changing a grading test or snapshot on purpose.
-        #[arg(long)]
-        update_checksums: bool,
-    },
+    /// Maintainer check: solutions pass, stubs and wrong attempts fail, and every part of
+    /// every chapter fits.
+    Verify(verify::VerifyArgs),
     /// Measure save → verdict time for `grade` and `watch` (a benchmark; asserts nothing).
     Bench {
         /// Timed runs of each.
@@ -110,23 +113,13 @@ pub fn book_check(screenshots: Option<&std::path::Path>) -> anyhow::Result<ExitC
     })
 }
 
-fn hint(id: &str) -> anyhow::Result<ExitCode> {
-    let root = catalog::repo_root();
-    let chapters = catalog::load(&root)?;
-    let exercise = catalog::find(&chapters, id)?;
-    println!(
-        "{} — {} ({})\n",
-        exercise.id,
-        exercise.title,
-        exercise.stub_path(&root).display()
-    );
-    println!("{}", exercise.hint_tiers().join("\n\n"));
-    Ok(ExitCode::SUCCESS)
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.command {
+    let Some(command) = cli.command else {
+        let _ = <Cli as clap::CommandFactory>::command().print_help();
+        return ExitCode::SUCCESS;
+    };
+    let outcome = match command {
         Commands::Book {
             serve,
             port,
@@ -140,11 +133,11 @@ fn main() -> ExitCode {
             }
         }),
         Commands::Grade(args) => grade::run(&args),
-        Commands::Hint { exercise } => hint(&exercise),
+        Commands::Hint { exercise, all } => hint::run(&exercise, all),
         Commands::List => list::run(),
         Commands::Watch { manual } => watch::run(manual),
         Commands::Reset { exercise } => reset::run(&exercise),
-        Commands::Verify { update_checksums } => verify::run(update_checksums),
+        Commands::Verify(args) => verify::run(&args),
         Commands::Bench { runs } => bench::run(runs.max(1)),
         Commands::Test => test::run(),
     };

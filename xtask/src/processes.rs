@@ -9,18 +9,32 @@ use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::Pid;
 use procfs::process::{Process, all_processes};
 
-/// The PIDs of every live process in process group `group`.
-pub fn group_members(group: Pid) -> Vec<Process> {
-    let Ok(processes) = all_processes() else {
-        return Vec::new();
-    };
-    processes
-        .flatten()
-        .filter(|p| {
-            p.stat()
-                .is_ok_and(|s| s.pgrp == group.as_raw() && s.state != 'Z')
-        })
+/// Every live (not zombie) descendant of the grader, whatever process group it is in.
+/// While an exercise runs, that is the exercise's whole process tree: the grader starts
+/// nothing else meanwhile, and orphans come back to it because it is a child subreaper.
+pub fn descendants() -> Vec<Process> {
+    descendants_of(std::process::id() as i32)
+        .into_iter()
+        .filter_map(|pid| Process::new(pid).ok())
+        .filter(|p| p.stat().is_ok_and(|s| s.state != 'Z'))
         .collect()
+}
+
+/// Stops a runaway tree at once: SIGKILL to every descendant's process group (a test
+/// re-run in a group of its own, and what it forked) and to each descendant itself.
+/// [`sweep_descendants`] then catches any forked in between.
+pub fn kill_tree() {
+    let tree = descendants_of(std::process::id() as i32);
+    for &pid in &tree {
+        // Only groups led by one of ours: a process may join any group of its session,
+        // and the terminal's groups are not ours to kill.
+        let leads_a_group =
+            nix::unistd::getpgid(Some(Pid::from_raw(pid))).is_ok_and(|group| group.as_raw() == pid);
+        if leads_a_group {
+            let _ = nix::sys::signal::killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+    }
 }
 
 /// Says whether processes that ran out of time were spinning (using the CPU all along:
@@ -30,12 +44,14 @@ pub fn diagnose_hang(members: &[Process], elapsed: Duration) -> String {
     let ticks_per_second = procfs::ticks_per_second() as f64;
     let mut cpu_seconds = 0.0;
     let mut waits: Vec<String> = Vec::new();
+    let mut running = false;
     for process in members {
         if let Ok(stat) = process.stat() {
             cpu_seconds += (stat.utime + stat.stime) as f64 / ticks_per_second;
         }
         for task in process.tasks().into_iter().flatten().flatten() {
             let Ok(stat) = task.stat() else { continue };
+            running |= stat.state == 'R';
             let channel =
                 std::fs::read_to_string(format!("/proc/{}/task/{}/wchan", task.pid, task.tid))
                     .unwrap_or_default();
@@ -45,8 +61,14 @@ pub fn diagnose_hang(members: &[Process], elapsed: Duration) -> String {
             }
         }
     }
+    // On a busy machine a spinning thread gets only its share of a CPU, but it is always
+    // running or ready to run (state R); a blocked one never is.
     let busy = cpu_seconds / elapsed.as_secs_f64().max(0.001);
-    let verdict = if busy > 0.5 { SPINNING } else { BLOCKED };
+    let verdict = if busy > 0.5 || running {
+        SPINNING
+    } else {
+        BLOCKED
+    };
     format!(
         "{verdict} (CPU time {cpu_seconds:.1} s in {:.1} s of waiting; its threads were: {})",
         elapsed.as_secs_f64(),
@@ -132,7 +154,7 @@ pub fn signal_description(signal: i32) -> String {
     )
 }
 
-const SPINNING: &str = "It kept a CPU busy the whole time: probably an endless loop.";
+const SPINNING: &str = "It was running (on a CPU, or ready for one), not waiting, when it was stopped: probably an endless loop.";
 const BLOCKED: &str = "It used almost no CPU, so it was stuck waiting: probably a deadlock (two locks taken \
                        in opposite orders, a join on a thread that waits for you), or a read from a pipe or \
                        a wait for a child that never comes.";

@@ -1,5 +1,10 @@
-//! The learner's progress: the last verdict of each exercise, kept by exercise id in
-//! `.progress.toml` (git-ignored), so it survives restarts and file renames.
+//! The learner's progress: the last verdict of each exercise, and how many of its hint
+//! tiers were shown, kept by exercise id in `.progress.toml` (git-ignored), so it survives
+//! restarts and file renames.
+//!
+//! The file is `"<id>" = "<state>"` lines, then a `[hints-shown]` table of
+//! `"<id>" = <tiers shown>`; files written before hints came in tiers have no table and
+//! still read.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,29 +54,53 @@ impl State {
 pub struct Progress {
     path: PathBuf,
     states: BTreeMap<String, State>,
+    hints_shown: BTreeMap<String, usize>,
 }
+
+/// The table of hint tiers shown; a dash keeps it apart from any exercise id.
+const HINTS_SHOWN: &str = "hints-shown";
 
 impl Progress {
     /// Reads `.progress.toml`; a missing file is a fresh start, a broken one is an error
     /// that says how to recover.
     pub fn load(root: &Path) -> Result<Self> {
         let path = root.join(".progress.toml");
-        let states = match std::fs::read_to_string(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
-            Err(e) => return Err(e).with_context(|| format!("failed to read {}", path.display())),
-            Ok(text) => {
-                let raw: BTreeMap<String, String> = toml::from_str(&text).with_context(|| {
-                    format!(
-                        "{} is damaged; delete it and run `cargo xtask grade` to rebuild it",
-                        path.display()
-                    )
-                })?;
-                raw.into_iter()
-                    .filter_map(|(id, state)| Some((id, State::parse(&state)?)))
-                    .collect()
-            }
+        let mut progress = Self {
+            states: BTreeMap::new(),
+            hints_shown: BTreeMap::new(),
+            path,
         };
-        Ok(Self { path, states })
+        let text = match std::fs::read_to_string(&progress.path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(progress),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("failed to read {}", progress.path.display()));
+            }
+            Ok(text) => text,
+        };
+        let raw: toml::Table = toml::from_str(&text).with_context(|| {
+            format!(
+                "{} is damaged; delete it and run `cargo xtask grade` to rebuild it",
+                progress.path.display()
+            )
+        })?;
+        for (id, value) in raw {
+            match value {
+                toml::Value::String(state) => {
+                    progress
+                        .states
+                        .extend(State::parse(&state).map(|s| (id, s)));
+                }
+                toml::Value::Table(shown) if id == HINTS_SHOWN => {
+                    progress.hints_shown = shown
+                        .into_iter()
+                        .filter_map(|(id, n)| Some((id, usize::try_from(n.as_integer()?).ok()?)))
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        Ok(progress)
     }
 
     pub fn state(&self, id: &str) -> State {
@@ -82,12 +111,27 @@ impl Progress {
         self.states.insert(id.to_owned(), state);
     }
 
+    /// How many of `id`'s hint tiers the learner has seen.
+    pub fn hints_shown(&self, id: &str) -> usize {
+        self.hints_shown.get(id).copied().unwrap_or(0)
+    }
+
+    pub fn set_hints_shown(&mut self, id: &str, shown: usize) {
+        self.hints_shown.insert(id.to_owned(), shown);
+    }
+
     /// Writes the file whole (it is a few lines): a crash mid-write loses one verdict at most.
     pub fn save(&self) -> Result<()> {
         let mut text =
             String::from("# Your progress through the exercises: `cargo xtask list` shows it.\n");
         for (id, state) in &self.states {
             text += &format!("{id:?} = {:?}\n", state.as_str());
+        }
+        if !self.hints_shown.is_empty() {
+            text += &format!("\n# Hint tiers shown by `cargo xtask hint`.\n[{HINTS_SHOWN}]\n");
+            for (id, shown) in &self.hints_shown {
+                text += &format!("{id:?} = {shown}\n");
+            }
         }
         std::fs::write(&self.path, text)
             .with_context(|| format!("failed to write {}", self.path.display()))
@@ -111,11 +155,30 @@ mod tests {
                 reason: String::new(),
             }),
         );
+        progress.set_hints_shown("ancestry", 2);
         progress.save().unwrap();
         let again = Progress::load(&dir).unwrap();
         assert_eq!(
             (again.state("proc_stat"), again.state("ancestry")),
             (State::Passed, State::Failing)
+        );
+        assert_eq!(
+            (
+                again.hints_shown("ancestry"),
+                again.hints_shown("proc_stat")
+            ),
+            (2, 0)
+        );
+        // A file from before hint tiers: states only.
+        std::fs::write(
+            dir.join(".progress.toml"),
+            "# Your progress\n\"proc_stat\" = \"failing\"\n",
+        )
+        .unwrap();
+        let old = Progress::load(&dir).unwrap();
+        assert_eq!(
+            (old.state("proc_stat"), old.hints_shown("proc_stat")),
+            (State::Failing, 0)
         );
         std::fs::write(dir.join(".progress.toml"), "not = [toml").unwrap();
         assert!(

@@ -6,6 +6,7 @@
 //! next exercise, a fork bomb must not take the machine down, and a verdict must say
 //! *what probably happened* (blocked or spinning, which signal), not just "failed".
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use nix::unistd::Pid;
 
 use crate::catalog::Exercise;
 use crate::sandbox::Sandbox;
+use support::crash::Ending;
 
 /// How many processes one exercise may have alive at once before it counts as a fork bomb.
 pub const MAX_PROCESSES: usize = 64;
@@ -172,9 +174,23 @@ pub struct Outcome {
 /// Runs `exercise`'s tests from `binary` in a process group of their own.
 pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<Outcome> {
     become_subreaper();
+    let start = Instant::now();
+    // The verdict comes from the tests, not from the exit status: code that calls
+    // `std::process::exit(0)` ends the binary with status 0 before any test reported.
+    // So first ask which tests the exercise owns, then require each one's `ok`.
+    let listed = match list_tests(root, binary, exercise)? {
+        Ok(listed) => listed,
+        Err(verdict) => {
+            return Ok(Outcome {
+                verdict,
+                elapsed: start.elapsed(),
+                output: String::new(),
+                left_behind: Vec::new(),
+            });
+        }
+    };
     let sandbox = Sandbox::new()?;
     let process_limit = process_limit();
-    let start = Instant::now();
     let mut command = Command::new(binary);
     // --include-ignored: the grader's own test data marks its hanging tests ignored so a
     // plain `cargo test` never runs them; the grader does.
@@ -203,6 +219,8 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
                 .map_err(std::io::Error::from)
         });
     }
+    // The time limit counts from here: listing the tests is the grader's time, not theirs.
+    let running_since = Instant::now();
     let mut child = command
         .spawn()
         .with_context(|| format!("failed to start {}", binary.display()))?;
@@ -218,7 +236,7 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
             break status;
         }
         if stopped.is_none() {
-            stopped = watch_over(group, start, exercise.timeout());
+            stopped = watch_over(group, running_since, exercise.timeout());
         }
         std::thread::sleep(Duration::from_millis(if stopped.is_some() {
             5
@@ -226,7 +244,8 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
             15
         }));
     };
-    // Whatever the tests left in their group, or double-forked away, is ours to end.
+    // Whatever the tests left in their group, in groups of their own (a test that re-runs
+    // itself isolated), or double-forked away, is ours to end.
     kill_group(group);
     let swept = crate::processes::sweep_descendants();
     let mut left_behind = Vec::new();
@@ -237,7 +256,8 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     }
     left_behind.extend(sandbox.clean());
     let output = readers.map(join_reader).join("");
-    let verdict = stopped.unwrap_or_else(|| judge(status.success(), status.signal(), &output));
+    let verdict =
+        stopped.unwrap_or_else(|| judge(status.code(), status.signal(), &listed, &output));
     Ok(Outcome {
         verdict,
         elapsed: start.elapsed(),
@@ -246,10 +266,59 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     })
 }
 
+/// The full names of the tests `exercise` owns, as libtest lists them (`--list` runs no
+/// test). Listing can only fail if the binary itself is broken; that is a verdict too.
+fn list_tests(
+    root: &Path,
+    binary: &Path,
+    exercise: &Exercise,
+) -> Result<std::result::Result<Vec<String>, Verdict>> {
+    let mut command = Command::new(binary);
+    command
+        .args([
+            exercise.test_filter().as_str(),
+            "--list",
+            "--include-ignored",
+        ])
+        .current_dir(root);
+    let listing = support::crash::run(&mut command, LIST_LIMIT)
+        .with_context(|| format!("failed to start {}", binary.display()))?;
+    let verdict = match listing.ending {
+        Ending::Exited(0) => return Ok(Ok(listed_tests(&listing.stdout))),
+        Ending::Signaled { signal, .. } => Verdict::Crashed {
+            signal: crate::processes::signal_description(signal),
+        },
+        ending => Verdict::Failed {
+            reason: format!(
+                "listing this exercise's tests (`--list`, which runs none of them) {ending}:\n{}{}",
+                listing.stdout, listing.stderr
+            )
+            .trim_end()
+            .to_owned(),
+        },
+    };
+    Ok(Err(verdict))
+}
+
+/// `grading::a::x: test` lines of `--list`; benchmarks are not tests.
+fn listed_tests(listing: &str) -> Vec<String> {
+    listing
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Listing runs no learner code, so it is quick; the limit only guards a broken binary.
+const LIST_LIMIT: Duration = Duration::from_secs(10);
+
 /// One look at a running exercise: stops it (and says why) when it has too many
 /// processes or has run out of time.
 fn watch_over(group: Pid, start: Instant, timeout: Duration) -> Option<Verdict> {
-    let members = crate::processes::group_members(group);
+    // Every descendant of the grader, not only the test's process group: a test that
+    // re-runs itself isolated (`support::crash::rerun_test`) puts that copy, and all it
+    // forks, in a process group of its own.
+    let members = crate::processes::descendants();
     let verdict = if members.len() > MAX_PROCESSES {
         Verdict::ForkBomb {
             seen: members.len(),
@@ -264,6 +333,7 @@ fn watch_over(group: Pid, start: Instant, timeout: Duration) -> Option<Verdict> 
         return None;
     };
     kill_group(group);
+    crate::processes::kill_tree();
     Some(verdict)
 }
 
@@ -320,36 +390,71 @@ fn join_reader(reader: JoinHandle<String>) -> String {
     }
 }
 
-/// Turns libtest's output into a verdict.
-pub fn judge(success: bool, signal: Option<i32>, output: &str) -> Verdict {
+/// Turns libtest's output into a verdict. `code` and `signal` are how the test binary
+/// ended; `listed` are the tests the exercise owns. A pass needs every listed test's
+/// `... ok` and libtest's own `test result: ok. N passed` with N the number listed.
+pub fn judge(code: Option<i32>, signal: Option<i32>, listed: &[String], output: &str) -> Verdict {
     if let Some(signal) = signal {
         return Verdict::Crashed {
             signal: crate::processes::signal_description(signal),
         };
     }
-    if success {
-        return if output.contains("running 0 tests") {
-            Verdict::Failed {
-                reason: NO_TESTS.to_owned(),
-            }
-        } else {
-            Verdict::Passed
+    if listed.is_empty() {
+        return Verdict::Failed {
+            reason: NO_TESTS.to_owned(),
         };
+    }
+    let passed: HashSet<&str> = output
+        .lines()
+        // A child process writing to the shared stdout may leave text before `test `.
+        .filter_map(|l| Some(l.strip_suffix(" ... ok")?.rsplit_once("test ")?.1))
+        .collect();
+    let unreported: Vec<&str> = listed
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !passed.contains(t))
+        .collect();
+    let summary_count = output
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. ")?.split_once(" passed"))
+        .find_map(|(n, _)| n.parse::<usize>().ok());
+    if code == Some(0) && unreported.is_empty() && summary_count == Some(listed.len()) {
+        return Verdict::Passed;
     }
     let failures = failure_sections(output);
     if !failures.is_empty() && failures.iter().all(|f| f.contains("not yet implemented")) {
         return Verdict::NotStarted;
     }
-    let reason = if failures.is_empty() {
-        output.trim().to_owned()
+    if !failures.is_empty() {
+        return Verdict::Failed {
+            reason: failures
+                .iter()
+                .map(|f| crate::feedback::for_learner(f))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+    }
+    let status = code.map_or("an unknown status".to_owned(), |c| format!("status {c}"));
+    let reason = if unreported.is_empty() {
+        // Every test said ok, yet libtest's summary is missing or wrong.
+        format!(
+            "every test reported ok, but the test process ended with {status} without libtest's \
+             closing `test result: ok. {} passed`; something ended the process early or wrote \
+             over its output.\n{}",
+            listed.len(),
+            output.trim()
+        )
     } else {
-        failures
-            .iter()
-            .map(|f| crate::feedback::for_learner(f))
-            .collect::<Vec<_>>()
-            .join("\n")
+        format!(
+            "the test process ended with {status} before these tests finished: does your code \
+             call std::process::exit?\n  {}\n{}",
+            unreported.join("\n  "),
+            output.trim()
+        )
     };
-    Verdict::Failed { reason }
+    Verdict::Failed {
+        reason: reason.trim_end().to_owned(),
+    }
 }
 
 /// The `---- test stdout ----` sections libtest prints for each failing test.
@@ -387,9 +492,16 @@ mod tests {
 
     const TODO_RUN: &str = "running 2 tests\ntest grading::a::x ... FAILED\ntest grading::a::y ... FAILED\n\nfailures:\n\n---- grading::a::x stdout ----\n\nthread 'grading::a::x' panicked at src/a.rs:3:5:\nnot yet implemented: write this\n\n---- grading::a::y stdout ----\n\nthread 'grading::a::y' panicked at src/a.rs:9:5:\nnot yet implemented\n\nfailures:\n    grading::a::x\n    grading::a::y\n\ntest result: FAILED. 0 passed; 2 failed";
 
+    fn listed(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| (*n).to_owned()).collect()
+    }
+
+    const PASSING_RUN: &str = "\nrunning 2 tests\ntest grading::a::x ... ok\ntest grading::a::y ... ok\n\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 5 filtered out; finished in 0.01s\n\n";
+
     #[test]
     fn todo_everywhere_is_not_started() {
-        assert_eq!(judge(false, None, TODO_RUN), Verdict::NotStarted);
+        let both = listed(&["grading::a::x", "grading::a::y"]);
+        assert_eq!(judge(Some(101), None, &both, TODO_RUN), Verdict::NotStarted);
     }
 
     #[test]
@@ -399,7 +511,8 @@ mod tests {
             "assertion `left == right` failed",
             1,
         );
-        let Verdict::Failed { reason } = judge(false, None, &run) else {
+        let both = listed(&["grading::a::x", "grading::a::y"]);
+        let Verdict::Failed { reason } = judge(Some(101), None, &both, &run) else {
             panic!("should fail")
         };
         assert!(reason.starts_with("grading::a::x\n"), "{reason}");
@@ -411,9 +524,52 @@ mod tests {
 
     #[test]
     fn signals_and_empty_runs_are_named() {
-        assert_eq!(judge(false, Some(11), "").label(), "crashed");
-        assert!(judge(false, Some(11), "").reason().contains("SIGSEGV"));
-        assert_eq!(judge(true, None, "running 0 tests\n").label(), "failed");
-        assert_eq!(judge(true, None, "running 3 tests\n"), Verdict::Passed);
+        let one = listed(&["grading::a::x"]);
+        assert_eq!(judge(None, Some(11), &one, "").label(), "crashed");
+        assert!(judge(None, Some(11), &one, "").reason().contains("SIGSEGV"));
+        let none = judge(Some(0), None, &[], "running 0 tests\n");
+        assert_eq!(none.label(), "failed");
+        assert!(none.reason().contains("no test matched"), "{none:?}");
+    }
+
+    #[test]
+    fn a_pass_needs_every_listed_test_ok_and_the_summary() {
+        let both = listed(&["grading::a::x", "grading::a::y"]);
+        assert_eq!(judge(Some(0), None, &both, PASSING_RUN), Verdict::Passed);
+        let three = listed(&["grading::a::x", "grading::a::y", "grading::a::z"]);
+        let Verdict::Failed { reason } = judge(Some(0), None, &three, PASSING_RUN) else {
+            panic!("a listed test that never reported cannot pass")
+        };
+        assert!(reason.contains("\n  grading::a::z\n"), "{reason}");
+        let no_summary = PASSING_RUN.replace("test result: ok. 2 passed", "");
+        assert_eq!(judge(Some(0), None, &both, &no_summary).label(), "failed");
+        assert_eq!(judge(Some(1), None, &both, PASSING_RUN).label(), "failed");
+    }
+
+    #[test]
+    fn exit_zero_before_the_tests_end_is_a_failure() {
+        // What `std::process::exit(0)` in the learner's code leaves: the first test's
+        // name, no `ok`, no summary, and status 0.
+        let both = listed(&["grading::a::x", "grading::a::y"]);
+        let run = "\nrunning 2 tests\ntest grading::a::x ... ";
+        let verdict = judge(Some(0), None, &both, run);
+        assert_eq!(verdict.label(), "failed");
+        let reason = verdict.reason();
+        assert!(
+            reason.starts_with(
+                "the test process ended with status 0 before these tests finished: does your code \
+                 call std::process::exit?\n  grading::a::x\n  grading::a::y"
+            ),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn the_listing_is_read() {
+        let listing = "grading::a::x: test\ngrading::a::y: test\ngrading::a::b: bench\n\n2 tests, 1 benchmark\n";
+        assert_eq!(
+            listed_tests(listing),
+            listed(&["grading::a::x", "grading::a::y"])
+        );
     }
 }

@@ -1,18 +1,41 @@
 //! `cargo xtask verify`: the maintainer's proof that the book holds together. It checks
-//! the static contracts, then grades every reference solution (each must pass) and every
-//! shipped stub (each must fail: a test a stub passes is a test that cannot fail).
+//! the static contracts, then grades every reference solution (each must pass), every
+//! shipped stub (each must fail: a test a stub passes is a test that cannot fail), and
+//! every wrong attempt in `xtask/wrong/` (each must be rejected: a test a plausible
+//! mistake passes cannot tell it from a solution).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
 use crate::catalog::{self, Exercise};
-use crate::{book, contracts, grade};
+use crate::{book, contracts, grade, wrong};
 
-pub fn run(update_checksums: bool) -> Result<ExitCode> {
+/// What `verify` checks: everything, or only the wrong attempts of `targets` (chapter
+/// numbers or exercise ids; none means every exercise).
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Rewrite tests/CHECKSUMS after changing a grading test or snapshot on purpose.
+    #[arg(long)]
+    pub update_checksums: bool,
+    /// Only grade the wrong attempts in xtask/wrong/ (of the chapters or exercises named).
+    #[arg(long, conflicts_with = "update_checksums")]
+    pub wrong_only: bool,
+    /// With --wrong-only: chapter numbers (`01`, `ch01`) or exercise ids.
+    #[arg(requires = "wrong_only")]
+    pub targets: Vec<String>,
+}
+
+pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     let root = catalog::repo_root();
     refuse_edited_stubs(&root)?;
+    if args.wrong_only {
+        return wrong_only(&root, &args.targets);
+    }
+    let started = Instant::now();
+    let update_checksums = args.update_checksums;
     if update_checksums {
         crate::checksums::write(&root)?;
         println!("Wrote tests/CHECKSUMS.");
@@ -37,15 +60,19 @@ pub fn run(update_checksums: bool) -> Result<ExitCode> {
         contracts::chapters_are_complete(&root, &pages, &chapters),
     );
     section(
-        "each exercise has a stub, solution, test, snapshot and hint",
+        "each exercise has a stub, solution, test, snapshot and hints in tiers",
         contracts::exercises_are_complete(&root, &chapters),
     );
     section(
         "every {{#include}} in the book resolves",
         book::check_includes(&root)?,
     );
-
     let exercises: Vec<Exercise> = chapters.iter().flat_map(|c| c.exercises.clone()).collect();
+    section(
+        "each exercise has at least two wrong attempts, each naming its mistake",
+        wrong::contract(&root, &chapters, &exercises),
+    );
+
     let solutions = grade::grade(&root, &exercises, true, |_| {})?;
     section(
         "every reference solution passes its tests",
@@ -77,12 +104,56 @@ pub fn run(update_checksums: bool) -> Result<ExitCode> {
             .collect(),
     );
 
+    let (tried, seconds) = try_wrong_attempts(&root, &exercises)?;
+    section(
+        "every wrong attempt is rejected",
+        tried.iter().filter_map(wrong::Tried::problem).collect(),
+    );
+
     println!(
-        "\nverify: {} exercises in {} chapters; {} problem(s)",
+        "\nverify: {} exercises in {} chapters, {} wrong attempts (graded in {seconds:.0} s); \
+         {} problem(s); {:.0} s in all",
         exercises.len(),
         chapters.len(),
+        tried.len(),
+        problems.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Grades every wrong attempt at `exercises`, one line each as it comes; returns them and
+/// the seconds it took.
+fn try_wrong_attempts(root: &Path, exercises: &[Exercise]) -> Result<(Vec<wrong::Tried>, f64)> {
+    let started = Instant::now();
+    println!("  wrong attempts, each graded in the learner's place (one rebuild each):");
+    let tried = wrong::try_all(root, exercises, |t| println!("    {}", t.line()))?;
+    Ok((tried, started.elapsed().as_secs_f64()))
+}
+
+/// `verify --wrong-only [targets]`: the attempts' contract and grading, nothing else.
+fn wrong_only(root: &Path, targets: &[String]) -> Result<ExitCode> {
+    let chapters = catalog::load(root)?;
+    let exercises = catalog::select(&chapters, targets)?;
+    let mut problems = wrong::contract(root, &chapters, &exercises);
+    for problem in &problems {
+        println!("✗ {problem}");
+    }
+    let (tried, seconds) = try_wrong_attempts(root, &exercises)?;
+    problems.extend(tried.iter().filter_map(wrong::Tried::problem));
+    println!(
+        "\nverify --wrong-only: {} wrong attempts at {} exercise(s) in {seconds:.0} s; {} problem(s)",
+        tried.len(),
+        exercises.len(),
         problems.len()
     );
+    for problem in tried.iter().filter_map(wrong::Tried::problem) {
+        println!("✗ {problem}");
+    }
     Ok(if problems.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -104,7 +175,8 @@ pub fn refuse_edited_stubs(root: &Path) -> Result<()> {
     if !changed.trim().is_empty() {
         bail!(
             "exercises/ differs from the committed stubs, and verify must check the stubs as shipped:\n{}\n\
-             Commit the change (maintainers), or check on a clean clone.",
+             Commit the change (maintainers), or check on a clean clone. If a verify was killed \
+             while it graded a wrong attempt, `git checkout exercises/` puts the stubs back.",
             changed.trim_end()
         );
     }

@@ -59,7 +59,11 @@ pub fn run(manual: bool) -> Result<ExitCode> {
             }
             Ok(Event::Key(key)) => match key.as_str() {
                 "q" => return Ok(ExitCode::SUCCESS),
-                "h" => println!("\n{}\n", exercises[current].hint_tiers().join("\n\n")),
+                "h" => {
+                    let text = crate::hint::next_tier(&exercises[current], &mut progress, "h");
+                    println!("\n{text}\n");
+                    progress.save()?;
+                }
                 "l" => {
                     crate::list::run()?;
                 }

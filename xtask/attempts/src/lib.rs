@@ -9,8 +9,10 @@ mod grading {
     mod aborts;
     mod blocks_on_a_pipe;
     mod deadlocks;
+    mod exits_zero;
     mod fails;
     mod forks_forever;
+    mod forks_in_a_rerun;
     mod leaves_things_behind;
     mod passes;
     mod segfaults;

@@ -1,0 +1,136 @@
+//! `cargo xtask hint <id>`: hints in tiers, a nudge first and the full recipe last. Each
+//! time it is asked, the next tier is shown; how many were shown is kept per exercise in
+//! `.progress.toml`, so a learner who only needed the nudge is not shown the answer.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::catalog::{self, Exercise};
+use crate::progress::Progress;
+
+pub fn run(id: &str, all: bool) -> Result<ExitCode> {
+    let root = catalog::repo_root();
+    let chapters = catalog::load(&root)?;
+    let exercise = catalog::find(&chapters, id)?;
+    let mut progress = Progress::load(&root)?;
+    println!(
+        "{} — {} (exercises/ch{:02}/{})\n",
+        exercise.id,
+        exercise.title,
+        exercise.chapter,
+        exercise.file.display()
+    );
+    let text = if all {
+        every_tier(exercise, &mut progress)
+    } else {
+        next_tier(
+            exercise,
+            &mut progress,
+            &format!("cargo xtask hint {}", exercise.id),
+        )
+    };
+    println!("{text}");
+    progress.save()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The next tier not yet shown (the last one again once all were), headed with where it
+/// stands; records it in `progress`, which the caller saves. `again` is how to ask again.
+pub fn next_tier(exercise: &Exercise, progress: &mut Progress, again: &str) -> String {
+    let tiers = exercise.hint_tiers();
+    let Some(last) = tiers.len().checked_sub(1) else {
+        return "This exercise has no hint.".to_owned();
+    };
+    let shown = progress.hints_shown(&exercise.id);
+    let index = shown.min(last);
+    progress.set_hints_shown(&exercise.id, index + 1);
+    let heading = if index < last {
+        format!(
+            "hint {} of {} — ask again (`{again}`) for the next",
+            index + 1,
+            tiers.len()
+        )
+    } else if shown > last && tiers.len() > 1 {
+        format!(
+            "hint {} of {} — every hint has been shown; `cargo xtask hint {} --all` shows them all",
+            index + 1,
+            tiers.len(),
+            exercise.id
+        )
+    } else {
+        format!("hint {} of {} — the last one", index + 1, tiers.len())
+    };
+    format!("{heading}\n\n{}", tiers[index])
+}
+
+/// Every tier, each with its heading; all count as shown.
+pub fn every_tier(exercise: &Exercise, progress: &mut Progress) -> String {
+    let tiers = exercise.hint_tiers();
+    progress.set_hints_shown(&exercise.id, tiers.len());
+    tiers
+        .iter()
+        .enumerate()
+        .map(|(i, tier)| format!("hint {} of {}\n\n{tier}", i + 1, tiers.len()))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise(hints: &[&str]) -> Exercise {
+        Exercise {
+            id: "x".into(),
+            file: "src/x.rs".into(),
+            title: String::new(),
+            hints: hints.iter().map(|h| (*h).to_owned()).collect(),
+            hint: None,
+            timeout_secs: None,
+            chapter: 1,
+        }
+    }
+
+    #[test]
+    fn each_ask_shows_the_next_tier_then_stays_on_the_last() {
+        let dir = std::env::temp_dir().join(format!("ptm-hint-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut progress = Progress::load(&dir).unwrap();
+        let three = exercise(&["nudge", "step", "recipe"]);
+        let first = next_tier(&three, &mut progress, "h");
+        assert!(
+            first.starts_with("hint 1 of 3 — ask again (`h`) for the next\n\nnudge"),
+            "{first}"
+        );
+        assert!(next_tier(&three, &mut progress, "h").ends_with("\n\nstep"));
+        let last = next_tier(&three, &mut progress, "h");
+        assert!(
+            last.starts_with("hint 3 of 3 — the last one\n\nrecipe"),
+            "{last}"
+        );
+        let again = next_tier(&three, &mut progress, "h");
+        assert!(
+            again.contains("every hint has been shown") && again.ends_with("recipe"),
+            "{again}"
+        );
+        let all = every_tier(&three, &mut progress);
+        assert!(
+            all.starts_with("hint 1 of 3\n\nnudge\n\nhint 2 of 3\n\nstep"),
+            "{all}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_single_legacy_hint_is_one_tier() {
+        let dir = std::env::temp_dir().join(format!("ptm-hint1-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut progress = Progress::load(&dir).unwrap();
+        let mut legacy = exercise(&[]);
+        legacy.hint = Some("all of it".into());
+        let text = next_tier(&legacy, &mut progress, "h");
+        assert_eq!(text, "hint 1 of 1 — the last one\n\nall of it");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
