@@ -5,10 +5,19 @@ use crate::ancestry::{AncestryError, ancestry};
 /// A test case: what it shows, the PID to start from, and the process table.
 type Case<'a> = (&'a str, i32, &'a [(i32, i32)]);
 
-/// A made-up process table: child → parent.
+/// A made-up process table: child → parent. A walk that asks about more PIDs than the
+/// table holds is looping: the table panics instead of letting it run forever.
 fn table(pairs: &[(i32, i32)]) -> impl FnMut(i32) -> Result<i32, String> {
     let parents: HashMap<i32, i32> = pairs.iter().copied().collect();
+    let mut asked = 0;
     move |pid| {
+        asked += 1;
+        assert!(
+            asked <= parents.len() + 1,
+            "parent_of was called {asked} times for a table of {} processes: \
+             the walk loops (is every PID already in the chain checked?)",
+            parents.len()
+        );
         parents
             .get(&pid)
             .copied()
@@ -40,6 +49,11 @@ fn walks_made_up_trees() {
             "a reused PID that makes a loop",
             40,
             &[(40, 41), (41, 42), (42, 40)],
+        ),
+        (
+            "a loop that does not come back to the start",
+            30,
+            &[(30, 40), (40, 41), (41, 42), (42, 40)],
         ),
     ];
     let report: String = cases

@@ -71,3 +71,50 @@ fn reads_this_very_process() {
     );
     assert_ne!(parse_stat("1 (x) S"), Err(StatError::MissingParens));
 }
+
+/// A thread of this process, named with spaces and parentheses that no fixture shows (the
+/// digits come from the clock), reads its own stat line: `/proc/thread-self/stat` is the
+/// same format, with the thread's ID and name in the first two fields.
+#[test]
+fn reads_a_thread_with_an_odd_name() {
+    let digits = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+        % 100;
+    // At most 15 bytes: the kernel keeps a thread's name in 16, with the final zero.
+    let name = format!("w) R {digits} (x) 9");
+    let (line, tid) = std::thread::Builder::new()
+        .name(name.clone())
+        .spawn(|| {
+            let line = std::fs::read_to_string("/proc/thread-self/stat").expect("read stat");
+            let link = std::fs::read_link("/proc/thread-self").expect("read /proc/thread-self");
+            let tid: i32 = link
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.parse().ok())
+                .expect("/proc/thread-self is <pid>/task/<tid>");
+            (line, tid)
+        })
+        .expect("start a thread")
+        .join()
+        .expect("the thread read its stat line");
+    let stat = parse_stat(&line)
+        .unwrap_or_else(|e| panic!("the kernel's line {line:?} should parse, got {e:?}"));
+    let expected = (
+        tid,
+        name.as_str(),
+        std::os::unix::process::parent_id() as i32,
+    );
+    assert_eq!(
+        (stat.pid, stat.comm.as_str(), stat.ppid),
+        expected,
+        "(pid, comm, ppid) from the line {line:?}"
+    );
+    assert!(
+        stat.num_threads >= 2,
+        "a process with this thread and the test harness has at least 2 threads, not {} \
+         (from the line {line:?})",
+        stat.num_threads
+    );
+}

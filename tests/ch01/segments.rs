@@ -4,6 +4,7 @@ use crate::segments::{
 
 const PT_DYNAMIC: u32 = 2;
 const PT_INTERP: u32 = 3;
+const PT_TLS: u32 = 7;
 const PT_GNU_STACK: u32 = 0x6474_e551;
 
 fn header(segment_type: u32, flags: u32, file_size: u64, mem_size: u64) -> ProgramHeader {
@@ -24,6 +25,9 @@ fn classifies_a_typical_program() {
         header(PT_LOAD, PF_R | PF_X, 0x5_d2b1, 0x5_d2b1),
         header(PT_LOAD, PF_R | PF_W, 0x2_ee8, 0x3_0a0),
         header(PT_DYNAMIC, PF_R | PF_W, 0x1f0, 0x1f0),
+        // The thread-locals' template (.tdata, then the zeroed .tbss): not mapped as it
+        // stands; every thread gets its own copy, zeros included, when it starts.
+        header(PT_TLS, PF_R, 0x28, 0xf0),
         header(PT_GNU_STACK, PF_R | PF_W, 0, 0),
         header(PT_LOAD, PF_R | PF_W | PF_X, 0x100, 0x100),
     ];

@@ -6,6 +6,29 @@ use crate::classify::{Region, classify, region_of_line};
 /// An initialised, writable static: it lives in the program's data.
 static COUNTER: AtomicU64 = AtomicU64::new(42);
 
+/// Addresses worth asking about in the fixtures: (fixture name starts with, what, address).
+/// The `pool` addresses are the ones its program printed (see `fixtures/pool.c`).
+const ADDRESSES: &[(&str, &str, u64)] = &[
+    (
+        "server",
+        "inside a malloc arena's reserved tail (---p)",
+        0x7f00_0100_0000,
+    ),
+    ("pool", "the main thread's malloc'd box", 0x5618_d7aa_42a0),
+    ("pool", "worker 1's malloc'd box", 0x7f92_3400_0b70),
+    ("pool", "worker 2's malloc'd box", 0x7f92_2c00_0b70),
+    (
+        "pool",
+        "an anonymous mapping 64 KiB past the program's data",
+        0x5618_cef5_0000,
+    ),
+    (
+        "pool",
+        "the last byte of the program's data",
+        0x5618_cef3_ffff,
+    ),
+];
+
 #[test]
 fn classifies_the_fixtures() {
     let mut report = String::new();
@@ -28,6 +51,9 @@ fn classifies_the_fixtures() {
         } else {
             Some(past_first)
         };
+        for (_, what, addr) in ADDRESSES.iter().filter(|(of, ..)| name.starts_with(of)) {
+            report += &format!("  {what} ({addr:#x}): {:?}\n", classify(&maps, exe, *addr));
+        }
         report += &format!("  address 0: {:?}\n", classify(&maps, exe, 0));
         report += &format!(
             "  the middle of the first mapping: {:?}\n",
@@ -49,6 +75,45 @@ fn classifies_the_fixtures() {
         );
     }
     support::testing::settings().bind(|| insta::assert_snapshot!("ch02-classify-fixtures", report));
+}
+
+/// A small allocation made on a thread of its own is in that thread's malloc arena — an
+/// anonymous mapping — and not in `[heap]`, which only the main thread's malloc grows.
+#[test]
+fn classifies_a_worker_threads_allocation() {
+    let (sent, received) = std::sync::mpsc::channel();
+    let (release, wait) = std::sync::mpsc::channel::<()>();
+    let worker = std::thread::spawn(move || {
+        let boxed = black_box(Box::new(7u64));
+        sent.send(&*boxed as *const u64 as u64).unwrap();
+        // Keep the box alive until the maps have been read.
+        let _ = wait.recv();
+        drop(boxed);
+    });
+    let addr = received.recv().expect("the worker sends its box's address");
+    let (text, exe) = super::live();
+    release.send(()).unwrap();
+    worker.join().unwrap();
+    let maps = super::reference_lines(&text);
+    let line = maps
+        .iter()
+        .find(|l| l.start <= addr && addr < l.end)
+        .expect("the worker's box is mapped");
+    // glibc gives each new thread a malloc arena of its own (an anonymous mapping); only
+    // with MALLOC_ARENA_MAX=1, or once the arenas run out, does a thread share `[heap]`.
+    let expected = match line.path.as_deref() {
+        None => Region::AnonMmap,
+        Some("[heap]") => Region::Heap,
+        other => panic!("a malloc'd box in {other:?}? {line:?}"),
+    };
+    assert_eq!(
+        classify(&maps, &exe, addr),
+        Some(expected),
+        "a worker thread's 8-byte Box at {addr:#x}, in the line {:x}-{:x} {:?}",
+        line.start,
+        line.end,
+        line.path
+    );
 }
 
 #[test]

@@ -22,6 +22,11 @@ pub const FIXTURES: &[(&str, &str, &str)] = &[
         "/opt/my app/bin/server",
         include_str!("fixtures/server.maps"),
     ),
+    (
+        "pool (a C program with two worker threads, each with its own malloc arena)",
+        "/home/reader/pool/pool",
+        include_str!("fixtures/pool.maps"),
+    ),
 ];
 
 /// Parses a maps file with `procfs` (not the learner's parser, so the `classify` and

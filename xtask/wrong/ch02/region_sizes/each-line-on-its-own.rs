@@ -1,0 +1,26 @@
+//! Wrong attempt: I asked region_of_line about each line on its own (a one-line slice), so no line ever has a line before it and bss is never found.
+//!
+//! Exercise `region_sizes`: how much address space each region of a process takes.
+//!
+//! `/proc/<pid>/maps` lists every mapping; adding up their sizes by region answers
+//! "how big is this program's code? its heap? how much is shared libraries?" — in
+//! *virtual* bytes: address space reserved, not RAM in use (a mapping's pages are only
+//! given RAM when first touched; chapter 03 measures that).
+
+use std::collections::BTreeMap;
+
+use crate::classify::{Region, region_of_line};
+use crate::maps_line::MapsLine;
+
+/// The total size in bytes (`end - start`, summed) of the lines of each region, using
+/// [`region_of_line`] from the previous exercise. Regions with no lines are left out.
+pub fn region_sizes(maps: &[MapsLine], exe: &str) -> BTreeMap<Region, u64> {
+    // ANCHOR: solution
+    let mut sizes = BTreeMap::new();
+    for line in maps {
+        let region = region_of_line(std::slice::from_ref(line), 0, exe);
+        *sizes.entry(region).or_insert(0) += line.end - line.start;
+    }
+    sizes
+    // ANCHOR_END: solution
+}

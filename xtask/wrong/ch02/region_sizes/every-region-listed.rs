@@ -1,0 +1,38 @@
+//! Wrong attempt: I started the map with every region at 0, so the table always has the same nine rows.
+//!
+//! Exercise `region_sizes`: how much address space each region of a process takes.
+//!
+//! `/proc/<pid>/maps` lists every mapping; adding up their sizes by region answers
+//! "how big is this program's code? its heap? how much is shared libraries?" — in
+//! *virtual* bytes: address space reserved, not RAM in use (a mapping's pages are only
+//! given RAM when first touched; chapter 03 measures that).
+
+use std::collections::BTreeMap;
+
+use crate::classify::{Region, region_of_line};
+use crate::maps_line::MapsLine;
+
+/// The total size in bytes (`end - start`, summed) of the lines of each region, using
+/// [`region_of_line`] from the previous exercise. Regions with no lines are left out.
+pub fn region_sizes(maps: &[MapsLine], exe: &str) -> BTreeMap<Region, u64> {
+    // ANCHOR: solution
+    let mut sizes: BTreeMap<Region, u64> = [
+        Region::Code,
+        Region::ReadOnlyData,
+        Region::Data,
+        Region::Bss,
+        Region::Heap,
+        Region::Stack,
+        Region::AnonMmap,
+        Region::FileMmap,
+        Region::Kernel,
+    ]
+    .into_iter()
+    .map(|region| (region, 0))
+    .collect();
+    for (index, line) in maps.iter().enumerate() {
+        *sizes.entry(region_of_line(maps, index, exe)).or_insert(0) += line.end - line.start;
+    }
+    sizes
+    // ANCHOR_END: solution
+}
