@@ -217,8 +217,21 @@ pub fn try_all(
         if found.is_empty() {
             continue;
         }
+        // An attempt at one exercise may call another of its chapter (region_sizes uses
+        // classify): those are graded as a learner who solved them correctly would have
+        // them, so only this attempt's own mistake can make it fail.
+        let siblings = exercises_of_chapter(root, exercise)?;
+        let mut files: Vec<PathBuf> = siblings.iter().map(|e| e.stub_path(root)).collect();
         let stub = exercise.stub_path(root);
-        let _restore = Swap::new(&stub)?;
+        files.retain(|f| *f != stub);
+        files.push(stub.clone());
+        let _restore = Swap::new(&files)?;
+        for sibling in siblings.iter().filter(|e| e.id != exercise.id) {
+            let solved = std::fs::read(sibling.solution_path(root)).with_context(|| {
+                format!("failed to read {}", sibling.solution_path(root).display())
+            })?;
+            put(&sibling.stub_path(root), &solved)?;
+        }
         for attempt in found {
             let text = std::fs::read(&attempt.path)
                 .with_context(|| format!("failed to read {}", attempt.path.display()))?;
@@ -242,14 +255,15 @@ pub fn try_all(
     Ok(tried)
 }
 
-/// The stub currently swapped out (its path and committed text), for the signal thread.
-static SWAPPED: Mutex<Option<(PathBuf, Vec<u8>)>> = Mutex::new(None);
+/// The stubs currently swapped out (their paths and committed texts), for the signal
+/// thread.
+static SWAPPED: Mutex<Vec<(PathBuf, Vec<u8>)>> = Mutex::new(Vec::new());
 
 /// The signal that asked us to stop, or 0.
 static CAUGHT: AtomicI32 = AtomicI32::new(0);
 
-/// Writes `text` over the learner's file, unless a signal has asked us to stop: then the
-/// signal thread is putting the stub back and ending the process.
+/// Writes `text` over a learner's file, unless a signal has asked us to stop: then the
+/// signal thread is putting the stubs back and ending the process.
 fn put(stub: &Path, text: &[u8]) -> Result<()> {
     let _held = SWAPPED.lock().unwrap_or_else(|e| e.into_inner());
     if CAUGHT.load(Ordering::SeqCst) != 0 {
@@ -258,30 +272,39 @@ fn put(stub: &Path, text: &[u8]) -> Result<()> {
     std::fs::write(stub, text).with_context(|| format!("failed to write {}", stub.display()))
 }
 
-/// Keeps the committed stub and puts it back when dropped.
-struct Swap {
-    path: PathBuf,
-}
+/// Keeps the committed stubs and puts them back when dropped.
+struct Swap;
 
 impl Swap {
-    fn new(path: &Path) -> Result<Self> {
-        let original =
-            std::fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
-        *SWAPPED.lock().unwrap_or_else(|e| e.into_inner()) = Some((path.to_owned(), original));
-        Ok(Self {
-            path: path.to_owned(),
-        })
+    fn new(paths: &[PathBuf]) -> Result<Self> {
+        let mut kept = Vec::new();
+        for path in paths {
+            let original = std::fs::read(path)
+                .with_context(|| format!("failed to read {}", path.display()))?;
+            kept.push((path.clone(), original));
+        }
+        *SWAPPED.lock().unwrap_or_else(|e| e.into_inner()) = kept;
+        Ok(Self)
     }
 }
 
 impl Drop for Swap {
     fn drop(&mut self) {
         let mut swapped = SWAPPED.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((path, original)) = swapped.take() {
-            debug_assert_eq!(path, self.path);
+        for (path, original) in swapped.drain(..) {
             put_back(&path, &original);
         }
     }
+}
+
+/// Every exercise of `exercise`'s chapter, itself included.
+fn exercises_of_chapter(root: &Path, exercise: &Exercise) -> Result<Vec<Exercise>> {
+    let chapters = crate::catalog::load(root)?;
+    Ok(chapters
+        .into_iter()
+        .filter(|c| c.number == exercise.chapter)
+        .flat_map(|c| c.exercises)
+        .collect())
 }
 
 fn put_back(path: &Path, original: &[u8]) {
@@ -314,7 +337,7 @@ fn restore_on_signals() {
                 let signal = CAUGHT.load(Ordering::SeqCst);
                 if signal != 0 {
                     let mut swapped = SWAPPED.lock().unwrap_or_else(|e| e.into_inner());
-                    if let Some((path, original)) = swapped.take() {
+                    for (path, original) in swapped.drain(..) {
                         put_back(&path, &original);
                         eprintln!("\nstopped; {} is the stub again", path.display());
                     }
