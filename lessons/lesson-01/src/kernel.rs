@@ -138,20 +138,23 @@ pub fn show_running_process(facts: &ProcessFacts, main_started: Option<Instant>)
 
 /// `cargo run` builds the lesson, then replaces itself with it (`exec`, through cargo-util's
 /// `ProcessBuilder::exec_replace`): the PID, its start time and its CPU-time counters stay.
-/// So the parent is the shell, and the age includes cargo's time. Cargo sets `CARGO` in the
-/// environment of what it runs, which tells the two cases apart.
+/// So the parent is the shell, and the age includes cargo's time. The lesson cannot tell
+/// `cargo run` from a program that cargo's environment reached some other way (a test
+/// inherits it too), so it states the measured split and names cargo only as a condition.
 fn explain_exec(age: f64, in_main: f64) {
+    let before = (age - in_main).max(0.0);
+    fmt::note(&format!(
+        "Of those {age:.1} s, {in_main:.2} s were this program's own, from `main` on; {before:.2} s came\n\
+         before: exec keeps the PID, its start time and its CPU time, so they count whatever\n\
+         ran in this process before this program was exec'd into it."
+    ));
+    // Cargo sets CARGO in the environment of every program it runs.
     if std::env::var_os("CARGO").is_some() {
-        fmt::note(&format!(
-            "Of those {age:.1} s, {in_main:.2} s were this lesson; this PID began as `cargo run`,\n\
-             which built the lesson, then exec'd it: same PID, new program. That is why the\n\
-             parent is your shell, not cargo, and why step 3's CPU time includes cargo's."
-        ));
-    } else {
-        fmt::note(&format!(
-            "Of those {age:.1} s, {in_main:.2} s were this program's own: whatever started it forked,\n\
-             then exec'd this program in the new process (chapter 03)."
-        ));
+        fmt::note(
+            "Started with `cargo run`? Then that was cargo: this process was cargo, which ran the\n\
+             build, then exec'd the lesson. So the parent is your shell, not cargo, and step 3's\n\
+             CPU time includes cargo's own.",
+        );
     }
 }
 
