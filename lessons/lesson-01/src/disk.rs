@@ -4,7 +4,7 @@ use std::path::Path;
 
 use object::elf;
 use object::read::elf::{ElfFile64, FileHeader, ProgramHeader};
-use object::{Endianness, Object, ObjectSection};
+use object::{Endianness, Object, ObjectSection, SectionKind};
 use support::fmt;
 use support::table::Table;
 
@@ -15,13 +15,22 @@ pub struct LoadSegment {
     pub file_offset: u64,
 }
 
-pub fn no_program_file(pid: i32, why: &str) {
-    fmt::step("1. The program: a file on disk");
-    fmt::note(&format!("PID {pid} has no program file to show: {why}."));
+/// What step 4 needs from the file: its loadable segments, where the first instruction
+/// is, and the dynamic loader the kernel starts instead (PT_INTERP), if any.
+#[derive(Debug, Clone)]
+pub struct ProgramFile {
+    pub segments: Vec<LoadSegment>,
+    pub entry: u64,
+    pub interpreter: Option<String>,
 }
 
-/// Prints what the file on disk holds; returns its loadable segments.
-pub fn show_program_file(path: &Path) -> Option<Vec<LoadSegment>> {
+pub fn no_program_file(pid: i32, why: &str) {
+    fmt::step("1. The program: a file on disk");
+    fmt::note(&format!("PID {pid} has no program file to show:\n{why}"));
+}
+
+/// Prints what the file on disk holds; returns what step 4 compares with memory.
+pub fn show_program_file(path: &Path) -> Option<ProgramFile> {
     fmt::step("1. The program: a file on disk");
     // ANCHOR: read_elf
     let bytes = match std::fs::read(path) {
@@ -44,17 +53,40 @@ pub fn show_program_file(path: &Path) -> Option<Vec<LoadSegment>> {
     // ANCHOR_END: read_elf
     println!("  file         {}", path.display());
     println!("  size         {} on disk", fmt::bytes(bytes.len() as u64));
-    show_header(&elf);
+    let entry = show_header(&elf);
     let segments = show_segments(&elf);
+    let interpreter = interpreter(&elf);
+    if let Some(loader) = &interpreter {
+        println!("\n  INTERP names the dynamic loader: {loader}");
+    }
     show_sections(&elf);
     fmt::note(
         "Nothing here is running. These are bytes on a disk: instructions (code), the\n\
          initial values of statics (data), and a note of how many zeroed bytes to add (bss).",
     );
-    Some(segments)
+    if interpreter.is_some() {
+        fmt::note(
+            "A program with an INTERP segment is dynamically linked: exec maps the loader too and\n\
+             starts *it*; the loader maps the shared libraries, then jumps to the entry point.",
+        );
+    }
+    Some(ProgramFile {
+        segments,
+        entry,
+        interpreter,
+    })
 }
 
-fn show_header(elf: &ElfFile64<Endianness>) {
+/// The path in the PT_INTERP segment: the program the kernel really starts.
+fn interpreter(elf: &ElfFile64<Endianness>) -> Option<String> {
+    let (endian, data) = (elf.endian(), elf.data());
+    elf.elf_program_headers().iter().find_map(|header| {
+        let path = header.interpreter(endian, data).ok()??;
+        Some(String::from_utf8_lossy(path).into_owned())
+    })
+}
+
+fn show_header(elf: &ElfFile64<Endianness>) -> u64 {
     let endian = elf.endian();
     let header = elf.elf_header();
     let kind = match header.e_type(endian) {
@@ -74,10 +106,12 @@ fn show_header(elf: &ElfFile64<Endianness>) {
     };
     println!("  format       ELF, 64-bit, {order}, for {machine}");
     println!("  type         {kind}");
+    let entry = header.e_entry(endian);
     println!(
-        "  entry point  {} (where the first instruction is, relative to the load address)",
-        fmt::address(header.e_entry(endian))
+        "  entry point  {} (the program's first instruction, relative to its load address)",
+        fmt::address(entry)
     );
+    entry
 }
 
 // ANCHOR: segments
@@ -93,6 +127,7 @@ fn show_segments(elf: &ElfFile64<Endianness>) -> Vec<LoadSegment> {
     .right(2)
     .right(3);
     let mut loads = Vec::new();
+    let layout = DataLayout::of(elf);
     for header in elf.elf_program_headers() {
         let (kind, flags) = (header.p_type(endian), header.p_flags(endian));
         let (file_size, mem_size) = (header.p_filesz(endian), header.p_memsz(endian));
@@ -102,7 +137,7 @@ fn show_segments(elf: &ElfFile64<Endianness>) -> Vec<LoadSegment> {
             flags_text.clone(),
             fmt::bytes(file_size),
             fmt::bytes(mem_size),
-            purpose(kind, flags, file_size, mem_size).to_owned(),
+            purpose(kind, flags, (header.p_vaddr(endian), mem_size), &layout),
         ]);
         if kind == elf::PT_LOAD {
             let file_offset = header.p_offset(endian);
@@ -172,20 +207,72 @@ fn segment_name(kind: u32) -> &'static str {
     }
 }
 
-fn purpose(kind: u32, flags: u32, file_size: u64, mem_size: u64) -> &'static str {
-    match kind {
-        elf::PT_LOAD if flags & elf::PF_X != 0 => "code: mapped readable + executable",
-        elf::PT_LOAD if flags & elf::PF_W != 0 && mem_size > file_size => {
-            "data, then zero-filled bss"
+/// What the linker put where: the range made read-only after relocation (PT_GNU_RELRO)
+/// and the zero-filled (NOBITS) sections, by address. A writable segment's extra size in
+/// memory is whatever NOBITS sections lie past its file bytes: `.bss` (zeroed statics)
+/// in one, but in the RELRO segment only `.relro_padding`, which rounds RELRO up to a
+/// whole page so that it can be made read-only on its own.
+struct DataLayout {
+    relro_start: Option<u64>,
+    zero_filled: Vec<(String, u64)>,
+}
+
+impl DataLayout {
+    fn of(elf: &ElfFile64<Endianness>) -> Self {
+        let endian = elf.endian();
+        let relro_start = elf
+            .elf_program_headers()
+            .iter()
+            .find(|h| h.p_type(endian) == elf::PT_GNU_RELRO)
+            .map(|h| h.p_vaddr(endian));
+        let zero_filled = elf
+            .sections()
+            .filter(|s| s.kind() == SectionKind::UninitializedData && s.size() > 0)
+            .filter_map(|s| Some((s.name().ok()?.to_owned(), s.address())))
+            .collect();
+        Self {
+            relro_start,
+            zero_filled,
         }
-        elf::PT_LOAD if flags & elf::PF_W != 0 => "data: statics that can change",
+    }
+
+    /// The zero-filled sections that start inside `[start, end)`.
+    fn zero_filled_in(&self, start: u64, end: u64) -> Vec<&str> {
+        self.zero_filled
+            .iter()
+            .filter(|(_, address)| (start..end).contains(address))
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+}
+
+fn purpose(kind: u32, flags: u32, range: (u64, u64), layout: &DataLayout) -> String {
+    let text = match kind {
+        elf::PT_LOAD if flags & elf::PF_X != 0 => "code: mapped readable + executable",
+        elf::PT_LOAD if flags & elf::PF_W != 0 => {
+            return writable_purpose(range.0, range.1, layout);
+        }
         elf::PT_LOAD => "read-only data and headers",
-        elf::PT_INTERP => "path of the dynamic loader to run first",
+        elf::PT_INTERP => "path of the dynamic loader, started first",
         elf::PT_DYNAMIC => "shared libraries to load",
         elf::PT_TLS => "template for each thread's thread-locals",
         elf::PT_GNU_STACK => "asks for a non-executable stack",
-        elf::PT_GNU_RELRO => "made read-only after relocation",
+        elf::PT_GNU_RELRO => "RELRO: made read-only after relocation",
         elf::PT_GNU_EH_FRAME => "index for unwinding (panics)",
         _ => "information for the loader",
+    };
+    text.to_owned()
+}
+
+/// A writable segment, named from what lies in it rather than from its position.
+fn writable_purpose(vaddr: u64, mem_size: u64, layout: &DataLayout) -> String {
+    let relro = layout.relro_start == Some(vaddr);
+    let zero = layout.zero_filled_in(vaddr, vaddr + mem_size);
+    match (relro, zero.first()) {
+        (true, Some(name)) => format!("RELRO data, then {name} to a page"),
+        (true, None) => "RELRO: data made read-only after relocation".to_owned(),
+        (false, Some(&".bss")) => "data, then zero-filled .bss".to_owned(),
+        (false, Some(name)) => format!("data, then zero-filled {name}"),
+        (false, None) => "data: statics that can change".to_owned(),
     }
 }

@@ -1,7 +1,8 @@
 //! Steps 2–4: the running process, what the kernel keeps about it, and how the file's
 //! segments became the process's memory.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::time::Instant;
 
 use support::fmt;
 use support::proc::procfs::Current;
@@ -9,7 +10,7 @@ use support::proc::procfs::process::{MMapPath, Process};
 use support::proc::{ProcessError, explain, procfs};
 use support::table::Table;
 
-use crate::disk::LoadSegment;
+use crate::disk::ProgramFile;
 
 /// The facts of one process that steps 2 and 3 print, read once.
 #[derive(Debug)]
@@ -47,28 +48,63 @@ impl ProcessFacts {
     // ANCHOR_END: read_process
 }
 
-/// Kernel threads have no program file; other users' processes hide theirs.
+/// Kernel threads have no program file; other processes may hide theirs.
 fn program_file(process: &Process, stat: &procfs::process::Stat) -> Result<PathBuf, String> {
     const PF_KTHREAD: u32 = 0x0020_0000;
     if stat.flags & PF_KTHREAD != 0 {
         return Err(
-            "it is a kernel thread: the kernel itself, running on its own behalf".to_owned(),
+            "it is a kernel thread: the kernel itself, running on its own behalf.".to_owned(),
         );
     }
-    process
-        .exe()
-        .map_err(|error| format!("its program file is hidden from you ({error})"))
+    process.exe().map_err(|error| match error {
+        procfs::ProcError::PermissionDenied(_) => format!(
+            "reading /proc/{}/exe was refused.\n{}",
+            process.pid,
+            why_hidden()
+        ),
+        other => format!("{other}."),
+    })
 }
 
-pub fn show_running_process(facts: &ProcessFacts) {
+/// Why another process's exe, maps, auxv or syscall file can be refused. The kernel asks
+/// `ptrace_may_access` (kernel/ptrace.c): the same user, or CAP_SYS_PTRACE; then every
+/// security module loaded may still say no.
+fn why_hidden() -> String {
+    const CAP_SYS_PTRACE: u64 = 19;
+    let capable = procfs::process::Process::myself()
+        .and_then(|me| me.status())
+        .is_ok_and(|status| status.capeff & (1 << CAP_SYS_PTRACE) != 0);
+    let rule = "That file (like maps, auxv and syscall) needs ptrace access to the process:\n\
+                being its user, or holding CAP_SYS_PTRACE (root holds it) — and no security\n\
+                module refusing.";
+    if capable {
+        format!(
+            "{rule} You hold CAP_SYS_PTRACE, so a security module refused\n\
+             (Yama, Landlock, SELinux or AppArmor: sandboxes and containers often use one)."
+        )
+    } else {
+        rule.to_owned()
+    }
+}
+
+/// Step 2. `main_started` is given when the lesson looks at itself, to tell how much of
+/// the process's life came before this program's `main`.
+pub fn show_running_process(facts: &ProcessFacts, main_started: Option<Instant>) {
     fmt::step("2. The process: the program running");
     let stat = &facts.stat;
-    let parent = facts.parent_name.as_deref().unwrap_or("no longer visible");
+    let parent = match (stat.ppid, &facts.parent_name) {
+        // fs/proc/array.c prints 0 when there is no parent to name in this PID namespace.
+        (0, _) => {
+            "none: the kernel started it, or its parent is outside this PID namespace".to_owned()
+        }
+        (_, Some(name)) => format!("its parent: {name}"),
+        (_, None) => "its parent, which has exited since".to_owned(),
+    };
     println!(
         "  PID          {}   (the kernel's number for this run of the program)",
         facts.pid
     );
-    println!("  PPID         {}   (its parent: {parent})", stat.ppid);
+    println!("  PPID         {}   ({parent})", stat.ppid);
     println!("  name         {}", stat.comm);
     println!(
         "  state        {} = {}",
@@ -81,19 +117,54 @@ pub fn show_running_process(facts: &ProcessFacts) {
         fmt::bytes(stat.vsize),
         fmt::bytes(stat.rss * support::proc::page_size())
     );
-    if let Some(seconds) = seconds_running(stat.starttime) {
-        println!("  running for  {seconds:.1} s");
+    let age = seconds_running(stat.starttime);
+    if let Some(seconds) = age {
+        println!("  running for  {seconds:.1} s   (since this PID was created)");
     }
     if !facts.cmdline.is_empty() {
-        println!("  command      {}", facts.cmdline.join(" "));
+        println!("  command      {}", fit(&facts.cmdline.join(" "), 83));
     }
     if let Some(cwd) = &facts.cwd {
-        println!("  directory    {}", cwd.display());
+        println!("  directory    {}", fit(&cwd.display().to_string(), 83));
     }
     fmt::note(
         "The file had none of these: a PID, a parent, a state, memory in use. They exist only\n\
          while the program runs, and only the kernel hands them out.",
     );
+    if let (Some(started), Some(age)) = (main_started, age) {
+        explain_exec(age, started.elapsed().as_secs_f64());
+    }
+}
+
+/// `cargo run` builds the lesson, then replaces itself with it (`exec`, through cargo-util's
+/// `ProcessBuilder::exec_replace`): the PID, its start time and its CPU-time counters stay.
+/// So the parent is the shell, and the age includes cargo's time. The lesson cannot tell
+/// `cargo run` from a program that cargo's environment reached some other way (a test
+/// inherits it too), so it states the measured split and names cargo only as a condition.
+fn explain_exec(age: f64, in_main: f64) {
+    let before = (age - in_main).max(0.0);
+    fmt::note(&format!(
+        "Of those {age:.1} s, {in_main:.2} s were this program's own, from `main` on; {before:.2} s came\n\
+         before: exec keeps the PID, its start time and its CPU time, so they count whatever\n\
+         ran in this process before this program was exec'd into it."
+    ));
+    // Cargo sets CARGO in the environment of every program it runs.
+    if std::env::var_os("CARGO").is_some() {
+        fmt::note(
+            "Started with `cargo run`? Then that was cargo: this process was cargo, which ran the\n\
+             build, then exec'd the lesson. So the parent is your shell, not cargo, and step 3's\n\
+             CPU time includes cargo's own.",
+        );
+    }
+}
+
+/// Cuts `text` to at most `width` characters, marking the cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(width - 2).collect();
+    format!("{kept} …")
 }
 
 fn seconds_running(start_ticks: u64) -> Option<f64> {
@@ -106,69 +177,63 @@ pub fn show_what_the_kernel_keeps(process: &Process, facts: &ProcessFacts) {
     fmt::step("3. What the kernel keeps per process (the PCB)");
     let (stat, status) = (&facts.stat, &facts.status);
     let ticks = support::proc::ticks_per_second() as f64;
-    let mut table = Table::new(["textbook PCB field", "where Linux shows it", "value now"]);
+    let mut table = Table::new(["PCB field", "in /proc/<pid>/", "value now"]);
     let rows = [
         (
             "identity",
-            "/proc/<pid>/stat: pid, ppid",
+            "stat: pid, ppid",
             format!("pid {}, parent {}", facts.pid, stat.ppid),
         ),
-        (
-            "owner",
-            "/proc/<pid>/status: Uid",
-            format!("user id {}", status.ruid),
-        ),
-        ("state", "/proc/<pid>/stat: state", stat.state.to_string()),
-        (
-            "registers, program counter",
-            "/proc/<pid>/syscall",
-            saved_registers(facts.pid),
-        ),
+        ("owner", "status: Uid", format!("user id {}", status.ruid)),
+        ("state", "stat: state", stat.state.to_string()),
+        ("saved registers", "syscall", saved_registers(facts.pid)),
         (
             "scheduling",
-            "/proc/<pid>/stat: priority, nice, processor",
+            "stat: priority, nice, processor",
             scheduling(stat),
         ),
         (
             "CPU time used",
-            "/proc/<pid>/stat: utime, stime",
+            "stat: utime, stime",
             format!(
                 "{:.2} s user, {:.2} s kernel",
                 stat.utime as f64 / ticks,
                 stat.stime as f64 / ticks
             ),
         ),
-        ("context switches", "/proc/<pid>/status", switches(status)),
+        ("context switches", "status", switches(status)),
         (
             "memory map",
-            "/proc/<pid>/maps",
+            "maps",
             count(process.maps().map(|m| m.len()), "mappings"),
         ),
         (
             "open files",
-            "/proc/<pid>/fd",
+            "fd/",
             count(process.fd_count(), "file descriptors"),
         ),
-        (
-            "signals",
-            "/proc/<pid>/status: SigBlk, SigIgn",
-            signals(status),
-        ),
+        ("signals", "status: SigBlk, SigIgn", signals(status)),
     ];
     for (field, place, value) in rows {
         table.row([field.to_owned(), place.to_owned(), value]);
     }
     print!("{table}");
     fmt::note(
-        "Textbooks call this record the process control block (PCB). Linux keeps it in a\n\
-         `struct task_struct` inside the kernel; /proc is a window onto it, built when you read.",
+        "Textbooks call this record the process control block (PCB). Linux keeps one\n\
+         `struct task_struct` per thread; the threads of one process (one thread group) point\n\
+         to shared records for the rest: the memory map (`mm_struct`), open files\n\
+         (`files_struct`), signals (`signal_struct`). /proc is a window onto them, built when\n\
+         you read it. The saved registers are the user registers the kernel stored when the\n\
+         thread last entered the kernel (for a sleeping thread: the system call it waits in).",
     );
 }
 // ANCHOR_END: pcb
 
-/// The stack pointer and program counter the kernel saved when the process last stopped
-/// running. A process cannot catch itself stopped, so for the lesson itself a helper
-/// thread reads the main thread's record once the main thread is asleep waiting for it.
+/// The user stack pointer and program counter the kernel saved on the main thread's
+/// kernel stack when it last entered the kernel (`task_pt_regs`, read by lib/syscall.c's
+/// `task_current_syscall`). A running thread has nothing to show, so for the lesson
+/// itself a helper thread reads the main thread's record once the main thread is asleep
+/// in a system call, waiting for the helper.
 fn saved_registers(pid: i32) -> String {
     let read = || support::threads::saved_sp_pc_of(pid, pid);
     let saved = if pid == std::process::id() as i32 {
@@ -186,7 +251,10 @@ fn saved_registers(pid: i32) -> String {
     };
     match saved {
         Ok(Some((sp, pc))) => format!("saved pc {pc:#x}, sp {sp:#x}"),
-        Ok(None) => "not saved: it is running on a CPU right now".to_owned(),
+        Ok(None) => "none to show: it is running on a CPU right now".to_owned(),
+        Err(error) if error.kind() == std::io::ErrorKind::PermissionDenied => {
+            "hidden: no ptrace access".to_owned()
+        }
         Err(error) => format!("hidden ({error})"),
     }
 }
@@ -236,21 +304,27 @@ fn signals(status: &procfs::process::Status) -> String {
     )
 }
 
-fn count<E: std::fmt::Display>(value: Result<usize, E>, what: &str) -> String {
+fn count(value: Result<usize, procfs::ProcError>, what: &str) -> String {
     match value {
         Ok(n) => format!("{n} {what}"),
+        Err(procfs::ProcError::PermissionDenied(_)) => "hidden: no ptrace access".to_owned(),
         Err(error) => format!("hidden ({error})"),
     }
 }
 
 // ANCHOR: file_to_memory
-pub fn show_file_to_memory(process: &Process, exe: &Path, segments: &[LoadSegment]) {
+pub fn show_file_to_memory(process: &Process, facts: &ProcessFacts, program: Option<&ProgramFile>) {
     fmt::step("4. From file to memory");
-    // smaps is maps plus per-mapping counters, among them how much is resident in RAM.
-    let Ok(maps) = process.smaps() else {
-        fmt::note("The memory map of this process is hidden from you.");
+    let (Ok(exe), Some(program)) = (&facts.exe, program) else {
+        fmt::note("Step 1 had no program file to read, so there is nothing to pair with memory.");
         return;
     };
+    // smaps is maps plus per-mapping counters, among them how much is resident in RAM.
+    let Ok(maps) = process.smaps() else {
+        fmt::note("The memory map of this process is hidden from you (no ptrace access).");
+        return;
+    };
+    // ANCHOR_END: file_to_memory
     let mut table = Table::new([
         "file segment",
         "file offset",
@@ -261,11 +335,16 @@ pub fn show_file_to_memory(process: &Process, exe: &Path, segments: &[LoadSegmen
     ])
     .right(4)
     .right(5);
+    let mut load_address = None;
     for map in maps
         .iter()
         .filter(|m| matches!(&m.pathname, MMapPath::Path(p) if p == exe))
     {
-        let segment = segments
+        if map.offset == 0 {
+            load_address.get_or_insert(map.address.0);
+        }
+        let segment = program
+            .segments
             .iter()
             .find(|s| page_down(s.file_offset) == map.offset);
         let label = match segment {
@@ -297,8 +376,69 @@ pub fn show_file_to_memory(process: &Process, exe: &Path, segments: &[LoadSegmen
          addresses, then made read-only. The heap, the stacks and most of the zeroed bss are\n\
          not in the file at all: the kernel adds them. Chapter 02 maps them all.",
     );
+    show_who_ran_first(process, program, load_address, &maps);
 }
-// ANCHOR_END: file_to_memory
+
+/// The auxiliary vector: facts the kernel hands a new program on its stack at exec
+/// (fs/binfmt_elf.c, `create_elf_tables`), kept readable in /proc/<pid>/auxv.
+fn show_who_ran_first(
+    process: &Process,
+    program: &ProgramFile,
+    load_address: Option<u64>,
+    maps: &procfs::process::MemoryMaps,
+) {
+    // ANCHOR: auxv
+    const AT_BASE: u64 = 7; // where the dynamic loader was mapped (0: none)
+    const AT_ENTRY: u64 = 9; // the program's own entry point, in memory
+    let Ok(auxv) = process.auxv() else {
+        fmt::note("Its auxiliary vector (/proc/<pid>/auxv) is hidden from you.");
+        return;
+    };
+    let (base, entry) = (auxv.get(&AT_BASE), auxv.get(&AT_ENTRY));
+    // ANCHOR_END: auxv
+    println!("\n  Who ran first: what the kernel told the new program (/proc/<pid>/auxv)");
+    if let Some(&entry) = entry {
+        let sum = load_address.map_or_else(String::new, |at| {
+            let check = if at + program.entry == entry {
+                "="
+            } else {
+                "≠"
+            };
+            format!(
+                "  {check} {} + entry point {:#x}",
+                fmt::address(at),
+                program.entry
+            )
+        });
+        println!("  AT_ENTRY  {}{sum}", fmt::address(entry));
+    }
+    match base {
+        Some(&base) if base != 0 => {
+            let loader = maps
+                .iter()
+                .find(|m| m.address.0 == base)
+                .and_then(|m| match &m.pathname {
+                    MMapPath::Path(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .or_else(|| program.interpreter.clone())
+                .unwrap_or_else(|| "the loader".to_owned());
+            println!(
+                "  AT_BASE   {}  where {loader} is mapped",
+                fmt::address(base)
+            );
+            fmt::note(
+                "exec did not jump to AT_ENTRY: it started the dynamic loader named by INTERP (its\n\
+                 own entry point, inside AT_BASE's mapping). The loader mapped the shared libraries,\n\
+                 fixed up addresses, then jumped to AT_ENTRY, whose start-up code calls `main`.",
+            );
+        }
+        _ => fmt::note(
+            "AT_BASE is 0: no dynamic loader. The kernel jumped straight to AT_ENTRY, the program's\n\
+             entry point (a statically linked program).",
+        ),
+    }
+}
 
 /// Mappings start on page boundaries, so a segment's offset is rounded down to a page.
 fn page_down(offset: u64) -> u64 {

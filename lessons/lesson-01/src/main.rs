@@ -8,6 +8,7 @@ mod disk;
 mod kernel;
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Arg, Command, value_parser};
 use support::fmt;
@@ -27,13 +28,14 @@ fn cli() -> Command {
 
 // ANCHOR: story
 fn main() -> ExitCode {
+    let main_started = Instant::now();
     support::fmt::end_quietly_when_output_closes();
     let args = cli().get_matches();
     let pid = args
         .get_one::<i32>("pid")
         .copied()
         .unwrap_or(std::process::id() as i32);
-    match tell_the_story(pid) {
+    match tell_the_story(pid, main_started) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("lesson-01: {error}");
@@ -42,23 +44,22 @@ fn main() -> ExitCode {
     }
 }
 
-fn tell_the_story(pid: i32) -> Result<(), ProcessError> {
+fn tell_the_story(pid: i32, main_started: Instant) -> Result<(), ProcessError> {
+    let itself = pid == std::process::id() as i32;
     let process = support::proc::open(pid)?;
     let facts = kernel::ProcessFacts::read(&process)?;
     fmt::chapter(1, "Programs and processes");
-    let segments = match &facts.exe {
+    let program = match &facts.exe {
         Ok(path) => disk::show_program_file(path),
         Err(why) => {
             disk::no_program_file(pid, why);
             None
         }
     };
-    kernel::show_running_process(&facts);
+    kernel::show_running_process(&facts, itself.then_some(main_started));
     kernel::show_what_the_kernel_keeps(&process, &facts);
-    if let (Some(segments), Ok(exe)) = (segments, &facts.exe) {
-        kernel::show_file_to_memory(&process, exe, &segments);
-    }
-    show_what_next(pid == std::process::id() as i32);
+    kernel::show_file_to_memory(&process, &facts, program.as_ref());
+    show_what_next(itself);
     Ok(())
 }
 // ANCHOR_END: story

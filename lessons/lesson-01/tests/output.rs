@@ -40,6 +40,39 @@ fn tells_the_story_in_order() {
         stdout.contains("saved pc 0x"),
         "reads the main thread's saved registers"
     );
+    assert!(
+        stdout.contains("AT_ENTRY  0x") && !stdout.contains(" ≠ "),
+        "AT_ENTRY is the load address plus the file's entry point:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("data, then zero-filled .bss"),
+        "names the .bss segment from the sections:\n{stdout}"
+    );
+    assert_fits_100_columns(&stdout);
+}
+
+#[test]
+fn says_pid_1_has_no_parent_and_skips_no_step() {
+    let output = Command::new(LESSON).args(["--pid", "1"]).output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("PPID         0   (none: "), "{stdout}");
+    for step in 1..=5 {
+        assert!(
+            stdout.contains(&format!("── {step}. ")),
+            "step {step} is shown:\n{stdout}"
+        );
+    }
+    assert_fits_100_columns(&stdout);
+}
+
+fn assert_fits_100_columns(stdout: &str) {
+    for line in stdout.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "wider than 100 columns: {line}"
+        );
+    }
 }
 
 #[test]

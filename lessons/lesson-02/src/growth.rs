@@ -110,7 +110,9 @@ fn show_the_break_moving() -> Result<(), Box<dyn std::error::Error>> {
     match (before, after) {
         (Some((start, old_end)), Some((_, new_end))) => fmt::note(&format!(
             "[heap] starts at {} and ended at {};\n\
-             after 65,536 more small boxes it ends at {}: it grew upward by {}.",
+             after 65,536 more small boxes it ends at {}: it grew upward by {}.\n\
+             [heap] is the main thread's malloc arena. glibc gives other threads arenas of\n\
+             their own, in anonymous mappings (64 MiB reserved each): their boxes are not here.",
             fmt::address(start),
             fmt::address(old_end),
             fmt::address(new_end),

@@ -47,11 +47,35 @@ fn short_path(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// The band's region, named as briefly as a 100-column table allows: a mapped file by its
+/// file name, the kernel's pages by their bracketed name, the rest by region.
+fn label(band: &Band) -> String {
+    match band.region {
+        Region::FileMmap | Region::Kernel => short_path(&band.path).to_owned(),
+        Region::Heap => "heap [heap]".to_owned(),
+        Region::Stack => "stack [stack]".to_owned(),
+        region => region.to_string(),
+    }
+}
+
+/// The distinct permissions of a band's mappings, without the private/shared letter:
+/// a shared library's five mappings read `r-- r-x rw-`.
+fn perms(band: &Band) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for p in &band.perms {
+        let p = p.get(..3).unwrap_or(p);
+        if !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    seen.join(" ")
+}
+
 // ANCHOR: draw
 pub fn show_the_map(places: &Places) -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("2. The map of this process");
     let areas = maps::read_self()?;
-    let mut table = Table::new(["from", "to", "size", "perms", "region", "file", "holds"]).right(2);
+    let mut table = Table::new(["from", "size", "perms", "region or file", "holds"]).right(1);
     let bands = bands(&areas);
     // Highest addresses first, as textbooks draw it: the stack on top, code at the bottom.
     for (i, band) in bands.iter().enumerate().rev() {
@@ -63,13 +87,15 @@ pub fn show_the_map(places: &Places) -> Result<(), Box<dyn std::error::Error>> {
             .collect();
         table.row([
             fmt::address(band.start),
-            fmt::address(band.end),
             fmt::bytes(band.end - band.start),
-            band.perms.join(" "),
-            band.region.to_string(),
-            short_path(&band.path).to_owned(),
-            holds.join(", "),
+            perms(band),
+            label(band),
+            holds.first().copied().unwrap_or_default().to_owned(),
         ]);
+        // One thing per line keeps the table narrow.
+        for more in holds.iter().skip(1) {
+            table.row(["", "", "", "", more]);
+        }
         if let Some(below) = i.checked_sub(1).map(|j| &bands[j])
             && below.end < band.start
         {
@@ -80,19 +106,16 @@ pub fn show_the_map(places: &Places) -> Result<(), Box<dyn std::error::Error>> {
             } else {
                 (fmt::bytes(band.start - below.end), "┆ unmapped")
             };
-            table.row([
-                String::new(),
-                String::new(),
-                size,
-                String::new(),
-                what.to_owned(),
-            ]);
+            table.row([String::new(), size, String::new(), what.to_owned()]);
         }
     }
     print!("{table}");
     fmt::note(&format!(
-        "{} mappings, drawn as {} bands (neighbours with the same region and file merged).\n\
-         Most of the address space is unmapped: touching it is a segmentation fault.",
+        "{} mappings, drawn as {} bands (neighbours with the same region and file merged;\n\
+         perms lists their distinct permissions). A file name is a mapped file, a [name] in\n\
+         brackets the kernel's own pages. Code, read-only data and data come from the\n\
+         program file. Most of the address space is unmapped: touching it is a segmentation\n\
+         fault.",
         areas.len(),
         bands.len()
     ));

@@ -59,7 +59,26 @@ fn shows_growth_aslr_and_isolation() {
     let stdout = run_quick();
     assert!(stdout.contains("Every deeper call's local is at a lower address: true"));
     assert!(stdout.contains("it grew upward by"), "{stdout}");
-    assert!(stdout.contains("static    ") && stdout.contains("yes: the same file layout"));
+    assert!(
+        row(&stdout, "static    ").ends_with("the function: same file"),
+        "statics move with the code:\n{stdout}"
+    );
+    assert!(
+        row(&stdout, "heap      ").ends_with("neither: a random start of its own"),
+        "the heap has a random start of its own:\n{stdout}"
+    );
+    if stdout.contains("libc      ") {
+        assert!(
+            row(&stdout, "mmap      ").ends_with("libc: the same mmap area"),
+            "a large allocation lands at a fixed distance below libc:\n{stdout}"
+        );
+    }
+    for line in stdout.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "wider than 100 columns: {line}"
+        );
+    }
     let child = row(&stdout, "child  PID");
     let parent = row(&stdout, "parent PID");
     assert!(
