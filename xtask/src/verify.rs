@@ -163,6 +163,20 @@ fn wrong_only(root: &Path, targets: &[String]) -> Result<ExitCode> {
 
 /// Verify proves that the *shipped* stubs fail; a learner's edits would prove nothing.
 pub fn refuse_edited_stubs(root: &Path) -> Result<()> {
+    let changed = edited_stubs(root)?;
+    if !changed.is_empty() {
+        bail!(
+            "exercises/ differs from the committed stubs, and verify must check the stubs as shipped:\n{changed}\n\
+             Commit the change (maintainers), or check on a clean clone. If a verify was killed \
+             while it graded a wrong attempt, `git checkout exercises/` puts the stubs back."
+        );
+    }
+    Ok(())
+}
+
+/// `git status` of exercises/: empty when the stubs are as committed, else one line per
+/// changed file (a learner's work, or a maintainer's uncommitted change).
+pub fn edited_stubs(root: &Path) -> Result<String> {
     let output = Command::new("git")
         .current_dir(root)
         .args(["status", "--porcelain", "--", "exercises"])
@@ -172,13 +186,5 @@ pub fn refuse_edited_stubs(root: &Path) -> Result<()> {
     if !output.status.success() {
         bail!("`git status` failed: verify needs a git checkout of the book");
     }
-    if !changed.trim().is_empty() {
-        bail!(
-            "exercises/ differs from the committed stubs, and verify must check the stubs as shipped:\n{}\n\
-             Commit the change (maintainers), or check on a clean clone. If a verify was killed \
-             while it graded a wrong attempt, `git checkout exercises/` puts the stubs back.",
-            changed.trim_end()
-        );
-    }
-    Ok(())
+    Ok(changed.trim_end().to_owned())
 }
