@@ -25,11 +25,14 @@ pub enum Region {
     /// Zero-initialised statics: anonymous memory right after the data (`rw-`). The first
     /// part of the bss may share the last page of the data, and is then counted as data.
     Bss,
-    /// Memory of `malloc` (and so `Box`, `Vec`) grown with `brk`: `[heap]`.
+    /// The main arena of glibc's `malloc` (and so of `Box`, `Vec`), grown with `brk`:
+    /// `[heap]`. Other threads' small allocations come from further arenas, which are
+    /// anonymous mappings ([`Region::AnonMmap`]), not this region.
     Heap,
     /// The main thread's stack: `[stack]`.
     Stack,
-    /// Any other anonymous memory: large allocations, thread stacks, thread-local blocks.
+    /// Any other anonymous memory: large allocations, other threads' malloc arenas, thread
+    /// stacks, thread-local blocks.
     AnonMmap,
     /// A mapped file other than the program: shared libraries, locale files.
     FileMmap,
