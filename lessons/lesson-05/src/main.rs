@@ -7,6 +7,7 @@
 //! Every crash that would end the lesson's own process happens in a subprocess: the
 //! lesson runs itself again with the hidden `--demo <kind>` argument.
 
+mod conditions;
 mod cost;
 mod crashes;
 mod demo;
@@ -77,6 +78,7 @@ fn main() -> ExitCode {
         }
     };
     fmt::chapter(5, "Processes versus threads");
+    conditions::show();
     // Ctrl-C in the middle of a measurement must not leave children behind.
     if let Err(error) = support::child::reap_on_interrupt() {
         eprintln!("lesson-05: could not install the Ctrl-C handler: {error}");
