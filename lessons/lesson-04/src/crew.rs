@@ -40,10 +40,12 @@ impl Crew {
             if let Some(bytes) = asked_stack {
                 builder = builder.stack_size(bytes);
             }
+            // ANCHOR: worker_loop
             // Between jobs the worker sleeps in recv(): a thread that exists but waits.
             let thread = builder
                 .spawn(move || inbox.iter().for_each(|job| job()))
                 .with_context(|| format!("could not start {label}"))?;
+            // ANCHOR_END: worker_loop
             crew.workers.push(Worker {
                 label,
                 asked_stack,

@@ -135,10 +135,10 @@ fn print_saved_registers(workers: &[Identity], blocked: &[Option<Blocked>]) {
         super::yes_no(known.len() == workers.len() && sps.len() == known.len())
     );
     fmt::note(
-        "A thread that waits is inside a system call. On entry the kernel saved its user\n\
-         registers on its own stack; these two are where its code resumes (the program\n\
-         counter, the same for all: they wait in the same library function) and its stack\n\
-         pointer, different for each: every thread runs on a stack of its own.",
+        "A thread that waits is inside a system call. On entering the kernel, its user\n\
+         registers were saved (on that thread's kernel stack); shown here are where its code\n\
+         resumes (the program counter: the same for all, as they wait in the same library\n\
+         function) and its stack pointer: different for each, one stack per thread.",
     );
 }
 

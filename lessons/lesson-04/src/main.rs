@@ -65,7 +65,6 @@ fn options(args: &clap::ArgMatches) -> Options {
     }
 }
 
-// ANCHOR: story
 fn main() -> ExitCode {
     support::fmt::end_quietly_when_output_closes();
     let args = cli().get_matches();
@@ -87,6 +86,7 @@ fn main() -> ExitCode {
     }
 }
 
+// ANCHOR: story
 fn tell_the_story(options: Options) -> Result<()> {
     start_and_join()?;
     // The same workers serve steps 2 to 4, so their stacks can be compared across steps.
