@@ -13,16 +13,18 @@ pub fn backtrace_requested() -> bool {
 /// Prints the conditions of this run, one line each, with what they do to the figures.
 pub fn show() {
     let profile = if cfg!(debug_assertions) {
-        "a debug build (unoptimised): the copying rows of step 6 are slower than in a\n\
-         release build (cargo run --release -p lesson-05); system-call costs change little"
+        "Measured in a debug build (unoptimised). Most of what is timed here is the kernel's\n\
+         and the C library's work (clone, fork, memcpy, pipe copies), the same in any build;\n\
+         only the lesson's own loop (step 6's receiver reading one byte per page) runs\n\
+         faster with `cargo run --release -p lesson-05`."
     } else {
-        "a release build (optimised)"
+        "Measured in a release build (optimised)."
     };
-    let mut lines = vec![format!("Measured in {profile}.")];
+    let mut lines = vec![profile.to_string()];
     if backtrace_requested() {
         lines.push(
             "RUST_BACKTRACE is set. Printing a backtrace makes Rust read this program's debug\n\
-             information into memory (33 MiB on the book's machine) and keep it: every later fork\n\
+             information into memory (35 MiB on the book's machine) and keep it: every later fork\n\
              would copy page tables for it (several times slower), and every forked child's RSS\n\
              would include it. So step 3 prints its panic without a backtrace."
                 .into(),

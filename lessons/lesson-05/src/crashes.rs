@@ -186,7 +186,7 @@ pub fn show_panic_at_join() -> Result<String> {
     let quiet = crate::conditions::backtrace_requested();
     if quiet {
         // Resolving a backtrace reads the program's debug information into memory (about
-        // 33 MiB, kept for the next backtrace), which would inflate every fork and every
+        // 35 MiB here, kept for the next backtrace), which would inflate every fork and every
         // child's RSS measured after this step. Print the message without it.
         std::panic::set_hook(Box::new(|info| {
             let name = thread::current().name().unwrap_or("<unnamed>").to_owned();
