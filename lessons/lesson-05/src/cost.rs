@@ -104,10 +104,10 @@ pub fn show_start_costs(runs: usize, big_bytes: usize) -> Result<StartCosts> {
     );
     print!("{table}");
     fmt::note(
-        "Each row: create, let it end, wait for it — repeated, timed one by one. A thread\n\
-         shares the address space it starts in; fork copies the parent's page tables and\n\
-         marks every page copy-on-write, so it grows with the parent's memory; spawn adds\n\
-         loading and linking a new program.",
+        "Each row: create, let it end, wait for it. A thread shares the address space it\n\
+         starts in. fork copies the page-table entries of the parent's anonymous memory\n\
+         (heap, stacks) and marks those pages copy-on-write, so it grows with the parent's\n\
+         memory. Spawning a program adds loading and linking a new executable.",
     );
     Ok(StartCosts {
         thread,
