@@ -243,7 +243,6 @@ pub fn show_sharing_costs(payload: usize, runs: usize) -> Result<SharingCosts> {
     })
 }
 
-// ANCHOR: pipe_handoff
 /// A child reads `[length][bytes]` messages from one pipe and answers each with its sample
 /// sum on another; a length of 0 tells it to stop.
 fn time_pipe_to_a_process(data: &[u8], runs: usize) -> Result<Timed> {
@@ -263,6 +262,7 @@ fn time_pipe_to_a_process(data: &[u8], runs: usize) -> Result<Timed> {
         let mut requests = File::from(request_r);
         let mut answers = File::from(answer_w);
         let mut buffer = vec![0u8; capacity];
+        // ANCHOR: pipe_child
         loop {
             let mut header = [0u8; 8];
             if requests.read_exact(&mut header).is_err() {
@@ -277,11 +277,13 @@ fn time_pipe_to_a_process(data: &[u8], runs: usize) -> Result<Timed> {
                 return 1;
             }
         }
+        // ANCHOR_END: pipe_child
     })?;
     let mut requests = File::from(request_w);
     let mut answers = File::from(answer_r);
     let expected = sample_every_page(data);
     let mut wrong = 0;
+    // ANCHOR: pipe_parent
     let mut round_trip = || {
         requests.write_all(&(data.len() as u64).to_le_bytes()).ok();
         requests.write_all(data).ok();
@@ -289,6 +291,7 @@ fn time_pipe_to_a_process(data: &[u8], runs: usize) -> Result<Timed> {
         answers.read_exact(&mut answer).ok();
         wrong += usize::from(u64::from_le_bytes(answer) != expected);
     };
+    // ANCHOR_END: pipe_parent
     // Warm up first, so that the child's buffer has been touched once before counting.
     (0..WARMUP).for_each(|_| round_trip());
     let faults_before = minor_faults() + minor_faults_of(child.pid().as_raw());
@@ -303,14 +306,13 @@ fn time_pipe_to_a_process(data: &[u8], runs: usize) -> Result<Timed> {
         faults_per_run: faults as f64 / runs as f64,
     })
 }
-// ANCHOR_END: pipe_handoff
 
-// ANCHOR: pointer_handoff
 /// A worker thread receives an `Arc` (the address of the one shared copy) and answers with
 /// the same sample sum. For comparison, also hands it a fresh copy each time.
 fn time_handoff_to_a_thread(data: Vec<u8>, runs: usize) -> Result<(Timed, Timed)> {
     let (request_tx, request_rx) = mpsc::channel::<Arc<Vec<u8>>>();
     let (answer_tx, answer_rx) = mpsc::channel::<u64>();
+    // ANCHOR: pointer_handoff
     let worker = thread::Builder::new()
         .name("receiver".into())
         .spawn(move || {
@@ -324,6 +326,7 @@ fn time_handoff_to_a_thread(data: Vec<u8>, runs: usize) -> Result<(Timed, Timed)
         request_tx.send(payload).ok();
         black_box(answer_rx.recv().ok());
     };
+    // ANCHOR_END: pointer_handoff
     let timed = |payload: &dyn Fn() -> Arc<Vec<u8>>| {
         (0..WARMUP).for_each(|_| round_trip(payload()));
         let before = minor_faults();
@@ -334,10 +337,11 @@ fn time_handoff_to_a_thread(data: Vec<u8>, runs: usize) -> Result<(Timed, Timed)
             faults_per_run: faults as f64 / runs as f64,
         }
     };
-    let pointer = timed(&|| Arc::clone(&shared));
-    let copy = timed(&|| Arc::new(shared.to_vec()));
+    // ANCHOR: two_payloads
+    let pointer = timed(&|| Arc::clone(&shared)); // the same data: one address
+    let copy = timed(&|| Arc::new(shared.to_vec())); // a fresh copy each time
+    // ANCHOR_END: two_payloads
     drop(request_tx);
     worker.join().ok();
     Ok((pointer, copy))
 }
-// ANCHOR_END: pointer_handoff

@@ -54,7 +54,6 @@ fn cli() -> Command {
         )
 }
 
-// ANCHOR: story
 fn main() -> ExitCode {
     let args = cli().get_matches();
     if let Some(kind) = args.get_one::<String>("demo") {
@@ -92,6 +91,7 @@ fn main() -> ExitCode {
     }
 }
 
+// ANCHOR: story
 fn tell_the_story(o: Options) -> Result<()> {
     let child_crash = crashes::show_child_crash()?;
     let thread_crash = crashes::show_thread_crash()?;
