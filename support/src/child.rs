@@ -8,7 +8,8 @@
 //!   kills the child (`SIGKILL`) and reaps it.
 //! - A fixed table of live children, and [`reap_on_interrupt`], which installs a handler
 //!   for `SIGINT`, `SIGTERM` and `SIGHUP` that kills and reaps every child in the table
-//!   before the lesson dies of the signal. Only async-signal-safe calls (`kill`,
+//!   (with the process group it leads, if any: `crate::crash::run` registers its children
+//!   too) before the lesson dies of the signal. Only async-signal-safe calls (`kill`,
 //!   `waitpid`, atomics) run in the handler.
 //! - [`fork`], which runs a closure in a new child process and leaves it with
 //!   `libc::_exit`, so a panic in the child becomes exit status 101 instead of a second
@@ -246,29 +247,34 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
         let pid = slot.load(Ordering::SeqCst);
         if pid > 0 {
             // SAFETY: kill and waitpid are async-signal-safe; a null status pointer is
-            // allowed by waitpid.
+            // allowed by waitpid. `kill(-pid)` reaches the process group a child leads
+            // (`support::crash::run` starts one per child) and fails harmlessly (ESRCH)
+            // for a child that leads none: no other group can have our child's PID as ID.
             unsafe {
+                libc::kill(-pid, libc::SIGKILL);
                 libc::kill(pid, libc::SIGKILL);
                 libc::waitpid(pid, std::ptr::null_mut(), 0);
             }
         }
     }
-    // Reap any other child as it ends (one forked a moment ago and not yet in the table,
-    // or an orphan adopted as a subreaper that dies with its killed parent), for at most
-    // 200 ms; never block on a child that does not end.
-    for _ in 0..200 {
+    // Reap any other child: one forked a moment ago and not yet in the table (a lesson
+    // timing bare fork + _exit), which ends by itself within microseconds, or an orphan
+    // adopted as a subreaper that dies with its killed parent. Wait for such children up
+    // to 200 ms, never longer, so an unknown long-lived child cannot hang us.
+    let pause = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 2_000_000,
+    };
+    for _ in 0..100 {
         // SAFETY: waitpid is async-signal-safe; WNOHANG returns at once.
-        while unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } > 0 {}
-        // SAFETY: as above. -1 with ECHILD: no child is left at all.
-        if unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } < 0 {
-            break;
+        match unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } {
+            reaped if reaped > 0 => continue,
+            // SAFETY: nanosleep is async-signal-safe; `pause` is a valid timespec.
+            0 => unsafe {
+                libc::nanosleep(&pause, std::ptr::null_mut());
+            },
+            _ => break, // ECHILD: no children left
         }
-        let pause = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 1_000_000,
-        };
-        // SAFETY: nanosleep is async-signal-safe; a null remainder pointer is allowed.
-        unsafe { libc::nanosleep(&pause, std::ptr::null_mut()) };
     }
     // SAFETY: both are async-signal-safe; with the default action restored, raising the
     // signal again ends the process the way the reader asked.
@@ -278,7 +284,7 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
     }
 }
 
-fn register(pid: i32) {
+pub(crate) fn register(pid: i32) {
     // A full table only means Ctrl-C cannot reap this one; the guard still does.
     let _ = LIVE.iter().find(|slot| {
         slot.compare_exchange(0, pid, Ordering::SeqCst, Ordering::SeqCst)
@@ -286,7 +292,7 @@ fn register(pid: i32) {
     });
 }
 
-fn unregister(pid: i32) {
+pub(crate) fn unregister(pid: i32) {
     for slot in &LIVE {
         let _ = slot.compare_exchange(pid, 0, Ordering::SeqCst, Ordering::SeqCst);
     }

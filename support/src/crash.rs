@@ -84,6 +84,11 @@ pub fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
         .stdout(out.try_clone()?)
         .stderr(err.try_clone()?)
         .spawn()?;
+    // With the `child` feature, Ctrl-C (after `child::reap_on_interrupt`) kills and reaps
+    // this child's whole group too: it is in a group of its own, which the terminal's
+    // Ctrl-C does not reach.
+    #[cfg(feature = "child")]
+    crate::child::register(child.id() as i32);
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break Some(status);
@@ -97,6 +102,8 @@ pub fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
         std::thread::sleep(Duration::from_millis(2));
     };
     kill_group(child.id());
+    #[cfg(feature = "child")]
+    crate::child::unregister(child.id() as i32);
     let elapsed = start.elapsed();
     let ending = match status {
         None => Ending::TimedOut,

@@ -11,7 +11,8 @@
 //! - [`crash`]: running what may crash in a subprocess and naming how it ended;
 //! - [`maps`]: a process's memory map, sorted into regions (code, data, bss, heap, stack, ...);
 //! - `child` (feature `child`): forked children that are reaped on return, panic and Ctrl-C;
-//! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times.
+//! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times;
+//! - `sigint` (feature `testing`): interrupt a lesson and prove it left no process behind.
 
 #[cfg(feature = "child")]
 pub mod child;
@@ -20,6 +21,8 @@ pub mod fmt;
 pub mod maps;
 pub mod names;
 pub mod proc;
+#[cfg(feature = "testing")]
+pub mod sigint;
 pub mod stats;
 pub mod table;
 #[cfg(feature = "testing")]

@@ -29,25 +29,56 @@ pub fn state_word(state: char) -> &'static str {
     name.split(" (").next().unwrap_or(name)
 }
 
-/// Where a task is stopped, from `/proc/self/task/<tid>/syscall`: the stack pointer and
-/// program counter the kernel saved when it entered a system call. `None` for a task that
-/// is running (the kernel has saved nothing to show) or could not be read.
-pub fn saved_sp_pc(tid: i32) -> Option<(u64, u64)> {
-    saved_sp_pc_of(std::process::id() as i32, tid)
-        .ok()
-        .flatten()
+/// What `/proc/<pid>/task/<tid>/syscall` says about a task blocked in a system call.
+///
+/// The kernel fills it from the *user-space* registers it saved on its own stack when the
+/// task entered the kernel for that system call (`task_pt_regs`; see `proc_pid_syscall` in
+/// fs/proc/base.c and `task_current_syscall` in lib/syscall.c): where the task's code
+/// will resume when the call returns. It is not what the scheduler saves when it switches
+/// tasks (that is kernel-side state, in `task_struct.thread`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blocked {
+    /// The system call's number (x86-64: 202 is `futex`, 7 is `poll`, 0 is `read`);
+    /// -1 when the task is in the kernel for another reason (a page fault, a signal).
+    pub syscall: i64,
+    /// The user stack pointer at the system call.
+    pub sp: u64,
+    /// The user program counter: the instruction after the system call.
+    pub pc: u64,
 }
 
-/// [`saved_sp_pc`] for a task of any process. `Ok(None)` while the task runs; an error
-/// when the file is hidden (another user's process, without ptrace rights).
-pub fn saved_sp_pc_of(pid: i32, tid: i32) -> std::io::Result<Option<(u64, u64)>> {
+/// [`Blocked`] for a task of this process; `None` while it runs (the file then says
+/// `running`) or when it could not be read.
+pub fn blocked_in(tid: i32) -> Option<Blocked> {
+    blocked_in_of(std::process::id() as i32, tid).ok().flatten()
+}
+
+/// [`Blocked`] for a task of any process. `Ok(None)` while the task runs; an error when
+/// the file is hidden (another user's process, without ptrace rights).
+pub fn blocked_in_of(pid: i32, tid: i32) -> std::io::Result<Option<Blocked>> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall"))?;
     let fields: Vec<&str> = text.split_whitespace().collect();
     if fields.len() < 3 {
         return Ok(None);
     }
     let hex = |s: &str| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok();
-    Ok(hex(fields[fields.len() - 2]).zip(hex(fields[fields.len() - 1])))
+    let syscall = fields[0].parse().ok();
+    let sp = hex(fields[fields.len() - 2]);
+    let pc = hex(fields[fields.len() - 1]);
+    Ok(match (syscall, sp, pc) {
+        (Some(syscall), Some(sp), Some(pc)) => Some(Blocked { syscall, sp, pc }),
+        _ => None,
+    })
+}
+
+/// The user stack pointer and program counter of a blocked task, as [`Blocked`] explains.
+pub fn saved_sp_pc(tid: i32) -> Option<(u64, u64)> {
+    blocked_in(tid).map(|b| (b.sp, b.pc))
+}
+
+/// [`saved_sp_pc`] for a task of any process (see [`blocked_in_of`]).
+pub fn saved_sp_pc_of(pid: i32, tid: i32) -> std::io::Result<Option<(u64, u64)>> {
+    Ok(blocked_in_of(pid, tid)?.map(|b| (b.sp, b.pc)))
 }
 
 /// The calling thread's kernel TID, read from the `/proc/thread-self` link

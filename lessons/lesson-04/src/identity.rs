@@ -1,14 +1,15 @@
 //! Step 2: who is who. Rust's ThreadId, the kernel's TID, the shared PID, and the tasks
 //! the kernel lists for this process.
 
-use std::sync::mpsc;
 use std::thread;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use support::fmt;
 use support::proc::procfs;
 use support::table::Table;
-use support::threads::state_word;
+use support::threads::{Blocked, state_word};
+
+use crate::crew::Crew;
 
 /// What one thread reports about itself.
 #[derive(Debug, Clone)]
@@ -31,68 +32,22 @@ pub fn who_am_i(label: &str) -> Identity {
 }
 // ANCHOR_END: identity
 
-/// Starts `n` threads named `worker-1` … `worker-n`, each of which runs `report` and then
-/// stays alive until `inspect` — run by the calling thread with every report — returns.
-/// Workers wait on a channel, not a barrier, so they are released even if `inspect`
-/// panics (the senders are dropped while unwinding) and nothing hangs.
-pub fn while_alive<T: Send, R>(
-    n: usize,
-    stack_size: impl Fn(usize) -> Option<usize>,
-    report: impl Fn(usize) -> T + Sync,
-    inspect: impl FnOnce(Vec<T>) -> R,
-) -> Result<R> {
-    thread::scope(|s| {
-        let (report_tx, report_rx) = mpsc::channel();
-        let mut releases = Vec::with_capacity(n);
-        for i in 1..=n {
-            let (release_tx, release_rx) = mpsc::channel::<()>();
-            releases.push(release_tx);
-            let report_tx = report_tx.clone();
-            let report = &report;
-            let mut builder = thread::Builder::new().name(format!("worker-{i}"));
-            if let Some(bytes) = stack_size(i) {
-                builder = builder.stack_size(bytes);
-            }
-            builder
-                .spawn_scoped(s, move || {
-                    report_tx.send((i, report(i))).ok();
-                    // Blocks until main drops the sender: the thread stays alive to be seen.
-                    release_rx.recv().ok();
-                })
-                .with_context(|| format!("could not start worker-{i}"))?;
-        }
-        drop(report_tx);
-        let mut reports: Vec<(usize, T)> = report_rx.iter().take(n).collect();
-        reports.sort_by_key(|(i, _)| *i);
-        let result = inspect(reports.into_iter().map(|(_, r)| r).collect());
-        drop(releases);
-        Ok(result)
-    })
-}
-
-pub fn show_ids_and_tasks(workers: usize) -> Result<()> {
+pub fn show_ids_and_tasks(crew: &Crew) -> Result<()> {
     fmt::step("2. Who is who: ThreadId, TID and PID");
     let main = who_am_i("main");
-    let (ids, tasks, status, saved) = while_alive(
-        workers,
-        |_| None,
-        |i| who_am_i(&format!("worker-{i}")),
-        |ids| {
-            wait_until_asleep(&ids);
-            let tasks = support::threads::tasks();
-            let status = ids.last().map(|w: &Identity| status_of(w.tid));
-            let saved = ids
-                .iter()
-                .map(|w| support::threads::saved_sp_pc(w.tid))
-                .collect::<Vec<_>>();
-            (ids, tasks, status, saved)
-        },
-    )?;
-    let tasks = tasks?;
-    let everyone: Vec<Identity> = std::iter::once(main.clone()).chain(ids).collect();
+    let ids = crew.ask(|i| who_am_i(&format!("worker-{i}")))?;
+    // The workers are back in recv(), waiting for their next job: look at them now.
+    wait_until_asleep(&ids);
+    let tasks = support::threads::tasks()?;
+    let status = ids.last().map(|w| status_of(w.tid));
+    let blocked: Vec<_> = ids
+        .iter()
+        .map(|w| support::threads::blocked_in(w.tid))
+        .collect();
+    let everyone: Vec<Identity> = std::iter::once(main).chain(ids).collect();
     print_identities(&everyone);
     print_tasks(&everyone, &tasks);
-    print_saved_registers(&everyone[1..], &saved);
+    print_saved_registers(&everyone[1..], &blocked);
     print_checks(&everyone, &tasks);
     if let Some(status) = status {
         println!("{status}");
@@ -154,22 +109,25 @@ fn wait_until_asleep(workers: &[Identity]) {
     }
 }
 
-/// Each waiting worker's saved stack pointer and program counter: the registers the
-/// kernel keeps per thread so that it can resume it.
-fn print_saved_registers(workers: &[Identity], saved: &[Option<(u64, u64)>]) {
-    println!(
-        "\n  registers the kernel saved for each waiting worker (/proc/self/task/<tid>/syscall):"
-    );
-    let mut table = Table::new(["thread", "stack pointer", "program counter"]);
-    for (who, regs) in workers.iter().zip(saved) {
-        let (sp, pc) = regs.map_or(("—".into(), "—".into()), |(sp, pc)| {
-            (fmt::address(sp), fmt::address(pc))
+/// Each waiting worker's user stack pointer and program counter, as the kernel saved them
+/// when the worker entered the system call it is blocked in.
+fn print_saved_registers(workers: &[Identity], blocked: &[Option<Blocked>]) {
+    println!("\n  where each waiting worker entered the kernel (/proc/self/task/<tid>/syscall):");
+    let mut table = Table::new(["thread", "system call", "stack pointer", "program counter"]);
+    for (who, regs) in workers.iter().zip(blocked) {
+        let cells = regs.map_or(["—".into(), "—".into(), "—".into()], |b| {
+            [
+                syscall_name(b.syscall),
+                fmt::address(b.sp),
+                fmt::address(b.pc),
+            ]
         });
-        table.row([who.label.clone(), sp, pc]);
+        let [call, sp, pc] = cells;
+        table.row([who.label.clone(), call, sp, pc]);
     }
     print!("{table}");
-    let known: Vec<(u64, u64)> = saved.iter().flatten().copied().collect();
-    let mut sps: Vec<u64> = known.iter().map(|r| r.0).collect();
+    let known: Vec<Blocked> = blocked.iter().flatten().copied().collect();
+    let mut sps: Vec<u64> = known.iter().map(|b| b.sp).collect();
     sps.sort_unstable();
     sps.dedup();
     println!(
@@ -177,9 +135,23 @@ fn print_saved_registers(workers: &[Identity], saved: &[Option<(u64, u64)>]) {
         super::yes_no(known.len() == workers.len() && sps.len() == known.len())
     );
     fmt::note(
-        "They all wait in the same function, so their program counters may match; their\n\
-         stack pointers cannot: each thread runs on a stack of its own.",
+        "A thread that waits is inside a system call. On entering the kernel, its user\n\
+         registers were saved (on that thread's kernel stack); shown here are where its code\n\
+         resumes (the program counter: the same for all, as they wait in the same library\n\
+         function) and its stack pointer: different for each, one stack per thread.",
     );
+}
+
+/// The name of a system call a waiting thread is likely to be in (x86-64 numbers).
+fn syscall_name(number: i64) -> String {
+    let name = match (std::env::consts::ARCH, number) {
+        ("x86_64", 202) | ("aarch64" | "riscv64", 98) => "futex",
+        ("x86_64", 7) => "poll",
+        ("x86_64", 0) | ("aarch64" | "riscv64", 63) => "read",
+        (_, -1) => "none (a fault)",
+        _ => return number.to_string(),
+    };
+    format!("{number} ({name})")
 }
 
 fn print_checks(everyone: &[Identity], tasks: &[support::threads::Task]) {

@@ -3,9 +3,12 @@
 //! `cargo run -p lesson-04` starts threads and looks at them from every side: Rust's
 //! handle and ID, the kernel's TID and task list, each thread's own stack in the memory
 //! map next to the heap and statics they all share, thread-locals, and the CPUs the
-//! threads actually ran on.
+//! threads actually ran on; and, where `strace` is installed, the one system call that
+//! makes a thread and a process alike.
 
+mod clone_flags;
 mod cpus;
+mod crew;
 mod identity;
 mod memory;
 
@@ -15,7 +18,7 @@ use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::{Arg, ArgAction, Command, value_parser};
+use clap::{Arg, ArgAction, Command, builder::PossibleValuesParser, value_parser};
 use support::fmt;
 
 /// What the command line asked for.
@@ -44,10 +47,17 @@ fn cli() -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Sample CPUs for a short time only (for tests)"),
         )
+        .arg(
+            Arg::new("demo")
+                .long("demo")
+                .value_name("KIND")
+                .value_parser(PossibleValuesParser::new(clone_flags::DEMOS))
+                .hide(true)
+                .help("Internal: start one thread, or fork one process, for strace to watch"),
+        )
 }
 
-fn options() -> Options {
-    let args = cli().get_matches();
+fn options(args: &clap::ArgMatches) -> Options {
     let quick = args.get_flag("quick");
     Options {
         workers: usize::from(*args.get_one::<u16>("threads").expect("has a default")),
@@ -55,11 +65,18 @@ fn options() -> Options {
     }
 }
 
-// ANCHOR: story
 fn main() -> ExitCode {
     support::fmt::end_quietly_when_output_closes();
-    let options = options();
+    let args = cli().get_matches();
+    if let Some(kind) = args.get_one::<String>("demo") {
+        return clone_flags::run_demo(kind);
+    }
+    let options = options(&args);
     fmt::chapter(4, "Threads");
+    // Ctrl-C while strace runs (step 6) must not leave it, or what it traces, behind.
+    if let Err(error) = support::child::reap_on_interrupt() {
+        eprintln!("lesson-04: could not install the Ctrl-C handler: {error}");
+    }
     match tell_the_story(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -69,12 +86,19 @@ fn main() -> ExitCode {
     }
 }
 
+// ANCHOR: story
 fn tell_the_story(options: Options) -> Result<()> {
     start_and_join()?;
-    identity::show_ids_and_tasks(options.workers)?;
-    memory::show_stacks_and_shared_memory(options.workers)?;
-    show_thread_locals(options.workers)?;
+    // The same workers serve steps 2 to 4, so their stacks can be compared across steps.
+    let crew = crew::Crew::start(options.workers, |i| {
+        (options.workers > 1 && i == options.workers).then_some(memory::SMALL_STACK)
+    })?;
+    identity::show_ids_and_tasks(&crew)?;
+    let stacks = memory::show_stacks_and_shared_memory(&crew)?;
+    show_thread_locals(&crew, &stacks)?;
+    drop(crew);
     cpus::show_where_threads_ran(options.sampling)?;
+    clone_flags::show_clone_flags()?;
     Ok(())
 }
 // ANCHOR_END: story
@@ -131,29 +155,29 @@ fn visit(times: u32) -> (usize, u32) {
 }
 // ANCHOR_END: thread_local
 
-fn show_thread_locals(workers: usize) -> Result<()> {
+fn show_thread_locals(crew: &crew::Crew, stacks: &[memory::StackMapping]) -> Result<()> {
     fmt::step("4. Thread-locals");
     let main_seen = visit(1);
-    let seen: Vec<(usize, u32)> = thread::scope(|s| {
-        let handles: Vec<_> = (1..=workers)
-            .map(|i| s.spawn(move || visit(10 * i as u32)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a visit does not panic"))
-            .collect()
-    });
-    let mut table = support::table::Table::new(["thread", "address of VISITS", "value"]).right(2);
+    // The same workers as in steps 2 and 3, still alive: their stacks are still mapped.
+    let seen = crew.ask(|i| visit(10 * i as u32))?;
+    let maps = memory::read_maps()?;
+    let mut table =
+        support::table::Table::new(["thread", "address of VISITS", "value", "in mapping"]).right(2);
+    let mapping_of = |address: usize| {
+        memory::containing(&maps, address as u64).map_or("not found".into(), memory::describe)
+    };
     table.row([
         "main".to_string(),
         fmt::address(main_seen.0 as u64),
         main_seen.1.to_string(),
+        mapping_of(main_seen.0),
     ]);
-    for (i, (address, value)) in seen.iter().enumerate() {
+    for (label, (address, value)) in crew.labels().zip(&seen) {
         table.row([
-            format!("worker-{}", i + 1),
+            label.to_string(),
             fmt::address(*address as u64),
             value.to_string(),
+            mapping_of(*address),
         ]);
     }
     print!("{table}");
@@ -162,11 +186,22 @@ fn show_thread_locals(workers: usize) -> Result<()> {
     addresses.dedup();
     println!(
         "  → every thread had its own VISITS at its own address: {}",
-        yes_no(addresses.len() == workers + 1)
+        yes_no(addresses.len() == crew.len() + 1)
     );
     println!(
         "  → main's VISITS still holds main's value after the workers ran: {}",
         yes_no(visit(0).1 == main_seen.1)
+    );
+    let inside_own_stack = seen.iter().zip(stacks).all(|((address, _), stack)| {
+        stack.is_some_and(|(start, end)| (start..end).contains(&(*address as u64)))
+    });
+    println!(
+        "  → each worker's VISITS lies in that worker's stack mapping from step 3: {}",
+        yes_no(inside_own_stack)
+    );
+    fmt::note(
+        "glibc puts a new thread's thread-locals at the top of the mapping it made for that\n\
+         thread's stack; the main thread's were set up before main ran, elsewhere.",
     );
     Ok(())
 }

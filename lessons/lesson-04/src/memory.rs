@@ -9,10 +9,11 @@ use support::fmt;
 use support::proc::procfs::process::{MMPermissions, MMapPath, MemoryMap, Process};
 use support::table::Table;
 
-use crate::identity::while_alive;
+use crate::crew::Crew;
 
-/// The stack size the lesson asks for its last worker, to show the knob works.
-const SMALL_STACK: usize = 256 * 1024;
+/// The stack size the lesson asks for its last worker (when it has two or more), to show
+/// the knob works next to Rust's default.
+pub const SMALL_STACK: usize = 256 * 1024;
 
 // ANCHOR: shared_static
 /// One static for the whole process: it lives in the program's data segment.
@@ -43,32 +44,35 @@ fn look_around(label: String, shared: &Arc<Vec<u64>>) -> Seen {
 }
 // ANCHOR_END: addresses
 
-pub fn show_stacks_and_shared_memory(workers: usize) -> Result<()> {
+/// The address range of one thread's stack mapping, as step 3 found it.
+pub type StackMapping = Option<(u64, u64)>;
+
+/// Step 3. Returns each worker's stack mapping, for step 4 to compare with.
+pub fn show_stacks_and_shared_memory(crew: &Crew) -> Result<Vec<StackMapping>> {
     fmt::step("3. Each thread's own stack; one shared heap and data");
     let shared = Arc::new(vec![7u64; 1024]);
     let main_seen = look_around("main".into(), &shared);
-    let (seen, maps) = while_alive(
-        workers,
-        // The last worker asks for a small stack; the others get Rust's default.
-        |i| (i == workers && workers > 1).then_some(SMALL_STACK),
-        |i| look_around(format!("worker-{i}"), &Arc::clone(&shared)),
-        // Read the map while every worker is still alive: a finished thread's stack is gone.
-        |seen| (seen, read_maps()),
-    )?;
-    let maps = maps?;
+    let for_workers = Arc::clone(&shared);
+    let seen = crew.ask(move |i| look_around(format!("worker-{i}"), &for_workers))?;
+    // Read the map while every worker is still alive: a finished thread's stack is gone.
+    let maps = read_maps()?;
+    let stacks = seen
+        .iter()
+        .map(|s| containing(&maps, s.local).map(|m| m.address))
+        .collect();
     let everyone: Vec<Seen> = std::iter::once(main_seen).chain(seen).collect();
-    print_stacks(&everyone, &maps, workers);
+    print_stacks(&everyone, &maps, crew);
     print_shared(&everyone, &maps);
-    Ok(())
+    Ok(stacks)
 }
 
-fn read_maps() -> Result<Vec<MemoryMap>> {
+pub fn read_maps() -> Result<Vec<MemoryMap>> {
     let process = Process::myself().context("could not open /proc/self")?;
     let maps = process.maps().context("could not read /proc/self/maps")?;
     Ok(maps.into_iter().collect())
 }
 
-fn containing(maps: &[MemoryMap], address: u64) -> Option<&MemoryMap> {
+pub fn containing(maps: &[MemoryMap], address: u64) -> Option<&MemoryMap> {
     maps.iter()
         .find(|m| m.address.0 <= address && address < m.address.1)
 }
@@ -84,7 +88,7 @@ fn guard_below<'a>(maps: &'a [MemoryMap], mapping: &MemoryMap) -> Option<&'a Mem
     })
 }
 
-fn describe(mapping: &MemoryMap) -> String {
+pub fn describe(mapping: &MemoryMap) -> String {
     let name = match &mapping.pathname {
         MMapPath::Stack => "[stack]".to_string(),
         MMapPath::Heap => "[heap]".to_string(),
@@ -108,7 +112,7 @@ fn size(mapping: &MemoryMap) -> u64 {
     mapping.address.1 - mapping.address.0
 }
 
-fn print_stacks(everyone: &[Seen], maps: &[MemoryMap], workers: usize) {
+fn print_stacks(everyone: &[Seen], maps: &[MemoryMap], crew: &Crew) {
     let mut table = Table::new(["thread", "a local at", "in mapping", "size", "guard below"])
         .right(3)
         .right(4);
@@ -143,15 +147,23 @@ fn print_stacks(everyone: &[Seen], maps: &[MemoryMap], workers: usize) {
     );
     println!(
         "  → every spawned thread's stack has a no-access guard just below it: {}",
-        crate::yes_no(guarded == workers)
+        crate::yes_no(guarded == crew.len())
     );
+    let asked = match crew.asked_stacks().as_slice() {
+        [] => "every worker has it".to_string(),
+        asked => asked
+            .iter()
+            .map(|(who, bytes)| format!("{who} asked for {}", fmt::bytes(*bytes as u64)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
     fmt::note(&format!(
         "The main thread's stack is the kernel's [stack], which grows on demand up to\n\
-         `ulimit -s`. Spawned threads get a fixed mapping: Rust's default is 2 MiB\n\
-         (RUST_MIN_STACK changes it); the last worker asked for {} with\n\
-         thread::Builder::stack_size. Stacks grow down: overflow one and the thread hits\n\
-         the guard, and the kernel sends SIGSEGV (chapter 05 shows what that does).",
-        fmt::bytes(SMALL_STACK as u64)
+         `ulimit -s`. A spawned thread gets a fixed mapping: Rust's default is 2 MiB\n\
+         (RUST_MIN_STACK changes it); {asked} (thread::Builder::stack_size).\n\
+         Stacks grow down: a thread that overflows touches the guard, the CPU faults, and\n\
+         the kernel sends SIGSEGV. Rust's handler sees the address is a guard page, prints\n\
+         \"has overflowed its stack\" and aborts the process (chapter 05 shows it)."
     ));
 }
 

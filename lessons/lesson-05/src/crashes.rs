@@ -46,6 +46,17 @@ pub fn briefly(ending: Ending) -> String {
     }
 }
 
+/// "killed by signal 11 (SIGSEGV)": how something ended, with the signal's number.
+fn with_number(ending: Ending) -> String {
+    match ending {
+        Ending::Signaled { signal, .. } => format!(
+            "killed by signal {signal} ({})",
+            support::crash::signal_name(signal)
+        ),
+        other => other.to_string(),
+    }
+}
+
 /// Waits until the child has ended *without* collecting its status (`WNOWAIT`), so it
 /// stays a zombie that can be looked at in /proc.
 fn wait_until_ended(pid: nix::unistd::Pid) -> Result<()> {
@@ -98,7 +109,7 @@ pub fn show_child_crash() -> Result<String> {
             what.to_string(),
             pid.to_string(),
             format!("{state}: {}", support::threads::state_word(state)),
-            ending.to_string(),
+            with_number(ending),
         ]);
     }
     print!("{table}");
@@ -117,7 +128,10 @@ pub fn show_child_crash() -> Result<String> {
 /// A crash still reaches what the process shared: here, a file it was writing.
 fn show_a_torn_file() -> Result<()> {
     let mut file = tempfile::tempfile().context("could not create a private temporary file")?;
-    // A second handle on the same open file: parent and child share it, position and all.
+    // ANCHOR: torn_file
+    // A second descriptor for the same *open file description* (dup): the kernel's record
+    // of an open file, with its offset. The forked child inherits descriptors that point
+    // at that same description, so the parent sees exactly where the child stopped.
     let mut writer = file.try_clone().context("could not share the file")?;
     let child = support::child::fork(move || {
         faults::no_core_files();
@@ -126,10 +140,12 @@ fn show_a_torn_file() -> Result<()> {
         std::process::abort()
     })?;
     child.wait().context("waitpid")?;
+    // ANCHOR_END: torn_file
     let mut contents = String::new();
     file.rewind()?;
     file.read_to_string(&mut contents)?;
-    println!("  a child that aborted while writing a shared file left it holding {contents:?}");
+    println!("  a child that aborted while writing a file it shared with its parent left it");
+    println!("  holding {contents:?}");
     println!(
         "  → the half-written record outlived the crash: {}",
         yes_no(contents.ends_with("half wri"))
@@ -167,6 +183,23 @@ pub fn show_thread_crash() -> Result<String> {
 
 pub fn show_panic_at_join() -> Result<String> {
     fmt::step("3. A panic in a thread stops at join");
+    let quiet = crate::conditions::backtrace_requested();
+    if quiet {
+        // Resolving a backtrace reads the program's debug information into memory (about
+        // 35 MiB here, kept for the next backtrace), which would inflate every fork and every
+        // child's RSS measured after this step. Print the message without it.
+        std::panic::set_hook(Box::new(|info| {
+            let name = thread::current().name().unwrap_or("<unnamed>").to_owned();
+            let location = info.location().map(|l| l.to_string()).unwrap_or_default();
+            let payload = info.payload();
+            let message = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic payload that is not a string");
+            eprintln!("thread '{name}' panicked at {location}:\n{message}");
+        }));
+    }
     // ANCHOR: panic_join
     let worker = thread::Builder::new()
         .name("worker-2".into())
@@ -181,6 +214,14 @@ pub fn show_panic_at_join() -> Result<String> {
         },
     };
     // ANCHOR_END: panic_join
+    if quiet {
+        // Back to Rust's own hook for any later panic.
+        drop(std::panic::take_hook());
+        println!(
+            "  (RUST_BACKTRACE is set, but this panic was printed without a backtrace: see the\n  \
+             note at the top)"
+        );
+    }
     println!("  worker-2 panicked; join() → {message}");
     println!(
         "  → the main thread carried on, with the error in its hands: {}",
@@ -191,5 +232,5 @@ pub fn show_panic_at_join() -> Result<String> {
          join() reports it (the \"panicked at\" line above came from that thread, on stderr).\n\
          Built with `panic = \"abort\"` in Cargo.toml, a panic aborts the process instead.",
     );
-    Ok(format!("only that thread; join() → {message}"))
+    Ok("ends that thread; join() → Err".into())
 }

@@ -7,6 +7,7 @@
 //! Every crash that would end the lesson's own process happens in a subprocess: the
 //! lesson runs itself again with the hidden `--demo <kind>` argument.
 
+mod conditions;
 mod cost;
 mod crashes;
 mod demo;
@@ -53,7 +54,6 @@ fn cli() -> Command {
         )
 }
 
-// ANCHOR: story
 fn main() -> ExitCode {
     let args = cli().get_matches();
     if let Some(kind) = args.get_one::<String>("demo") {
@@ -77,6 +77,7 @@ fn main() -> ExitCode {
         }
     };
     fmt::chapter(5, "Processes versus threads");
+    conditions::show();
     // Ctrl-C in the middle of a measurement must not leave children behind.
     if let Err(error) = support::child::reap_on_interrupt() {
         eprintln!("lesson-05: could not install the Ctrl-C handler: {error}");
@@ -90,6 +91,7 @@ fn main() -> ExitCode {
     }
 }
 
+// ANCHOR: story
 fn tell_the_story(o: Options) -> Result<()> {
     let child_crash = crashes::show_child_crash()?;
     let thread_crash = crashes::show_thread_crash()?;

@@ -56,6 +56,8 @@ pub struct MemoryCosts {
     pub process_rss: f64,
     pub process_private: f64,
     pub process_page_tables: f64,
+    /// The parent's (this lesson's) RSS while the children were alive.
+    pub parent_rss: u64,
 }
 
 /// The hidden `--demo idle-threads` mode: in a fresh process (no thread stacks cached
@@ -122,7 +124,7 @@ pub fn show_memory_costs(count: usize) -> Result<MemoryCosts> {
     let (before, grown, during) = measure_threads_in_a_fresh_process()?;
     let threads = IDLE_THREADS as i64;
     let per = |after: u64, before: u64| (after as i64 - before as i64) / threads;
-    let children = with_idle_children(count)?;
+    let (children, parent) = with_idle_children(count)?;
     let median = |f: fn(&Footprint) -> u64| {
         let mut values: Vec<f64> = children.iter().map(|c| f(c) as f64).collect();
         support::stats::median(&mut values).unwrap_or(0.0)
@@ -135,6 +137,7 @@ pub fn show_memory_costs(count: usize) -> Result<MemoryCosts> {
         process_rss: median(|f| f.rss),
         process_private: median(|f| f.private_dirty),
         process_page_tables: median(|f| f.page_tables),
+        parent_rss: parent.rss,
     };
     print_memory(&costs, &grown, &before, during);
     Ok(costs)
@@ -158,8 +161,9 @@ fn print_memory(costs: &MemoryCosts, grown: &Footprint, before: &Footprint, thre
         "resident (RSS)".into(),
         signed_bytes(costs.thread_rss),
         format!(
-            "{} (most shared with the parent)",
-            fmt::bytes(costs.process_rss as u64)
+            "{}, mostly shared (parent: {})",
+            fmt::bytes(costs.process_rss as u64),
+            fmt::bytes(costs.parent_rss)
         ),
     ]);
     table.row::<String>([
@@ -190,9 +194,11 @@ fn print_memory(costs: &MemoryCosts, grown: &Footprint, before: &Footprint, thre
         "A new thread costs its stack — reserved in full, resident only where touched — and\n\
          a little bookkeeping; most of its VmSize is reservation, not memory: the stack and,\n\
          with glibc, a malloc arena (up to 64 MiB) for a thread that allocates. A forked\n\
-         child shares every page with its parent until one of them writes (copy-on-write),\n\
-         so its RSS looks large but its private part is small; it needs page tables of its\n\
-         own. Both need a kernel task and kernel stack, which none of these figures show.",
+         child shares its parent's pages until one of them writes (copy-on-write), so its\n\
+         private part is small. Its RSS starts below the parent's: fork copies page-table\n\
+         entries only for anonymous memory, so the program's code and other file-backed\n\
+         pages count once the child touches them. It needs page tables of its own. Both\n\
+         need a kernel task and kernel stack, which none of these figures show.",
     );
 }
 
@@ -223,8 +229,9 @@ fn with_idle_threads<T>(count: usize, look: impl FnOnce() -> T) -> Result<(T, us
 }
 
 /// Forks `count` children that each say "ready" and then wait for one byte; measures each
-/// one's footprint while all are waiting; then lets them go and reaps them.
-fn with_idle_children(count: usize) -> Result<Vec<Footprint>> {
+/// one's footprint, and the parent's, while all are waiting; then lets them go and reaps
+/// them.
+fn with_idle_children(count: usize) -> Result<(Vec<Footprint>, Footprint)> {
     let (go_r, go_w) = nix::unistd::pipe().context("pipe")?;
     let (ready_r, ready_w) = nix::unistd::pipe().context("pipe")?;
     let mut go_reader = File::from(go_r);
@@ -249,9 +256,10 @@ fn with_idle_children(count: usize) -> Result<Vec<Footprint>> {
         .iter()
         .map(|c| footprint(c.pid().as_raw()))
         .collect::<Result<Vec<_>>>()?;
+    let parent = footprint(std::process::id() as i32)?;
     File::from(go_w).write_all(&vec![b'g'; count]).ok();
     for child in children {
         child.wait().context("waitpid")?;
     }
-    Ok(footprints)
+    Ok((footprints, parent))
 }

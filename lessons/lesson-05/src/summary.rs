@@ -20,20 +20,20 @@ pub fn show_when_to_choose(f: &Findings) {
     fmt::step("7. When to choose which");
     let mut table = Table::new(["", "threads", "processes"]);
     table.row::<String>([
-        "a crash (SIGSEGV) in one".into(),
-        format!("the whole process: {}", f.isolation.thread_crash),
-        format!("only the child: {}", f.isolation.child_crash),
+        "a crash (SIGSEGV)".into(),
+        format!("whole process {}", f.isolation.thread_crash),
+        format!("only the child {}", f.isolation.child_crash),
     ]);
     table.row::<String>([
-        "a Rust panic in one".to_string(),
+        "a Rust panic".to_string(),
         f.isolation.panic_at_join.clone(),
-        "only the child; its exit status says so".into(),
+        "ends the child: exit status 101".into(),
     ]);
     table.row::<String>([
-        "start one and wait for it".into(),
+        "start one, wait".into(),
         fmt::duration(f.start.thread.median),
         format!(
-            "{} (fork), {} with {} more in the parent",
+            "{} fork ({} if +{})",
             fmt::duration(f.start.fork.median),
             fmt::duration(f.start.fork_big.median),
             fmt::bytes(f.start.big_bytes as u64)
@@ -41,9 +41,9 @@ pub fn show_when_to_choose(f: &Findings) {
     ]);
     if let Some(spawn) = &f.start.spawn {
         table.row::<String>([
-            "start a new program and wait".into(),
+            "start a program".into(),
             "—".into(),
-            format!("{} (spawn)", fmt::duration(spawn.median)),
+            format!("{} (spawn true)", fmt::duration(spawn.median)),
         ]);
     }
     table.row::<String>([
@@ -58,21 +58,24 @@ pub fn show_when_to_choose(f: &Findings) {
     table.row::<String>([
         format!("hand over {}", fmt::bytes(f.sharing.payload as u64)),
         format!(
-            "{} (a pointer); {} (a copy)",
-            fmt::duration(f.sharing.pointer.median),
-            fmt::duration(f.sharing.copy_in_memory.median)
+            "{} pointer, {} copy",
+            fmt::duration(f.sharing.pointer.summary.median),
+            fmt::duration(f.sharing.copy_in_memory.summary.median)
         ),
-        format!("{} (a pipe)", fmt::duration(f.sharing.pipe.median)),
+        format!(
+            "{} through a pipe",
+            fmt::duration(f.sharing.pipe.summary.median)
+        ),
     ]);
     table.row::<String>([
-        "what a crash still reaches".into(),
+        "a crash also reaches".into(),
         "everything: one address space".into(),
-        "its parent (a status to collect), shared files".into(),
+        "its parent (a status), shared files".into(),
     ]);
     table.row::<String>([
         "used for".into(),
-        "thread pools in servers and runtimes".into(),
-        "browser site isolation, worker processes, containers".into(),
+        "thread pools: servers, runtimes".into(),
+        "isolation: browser sites, containers".into(),
     ]);
     println!("  medians from the steps above, on this machine, this run:");
     print!("{table}");

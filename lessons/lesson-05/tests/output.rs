@@ -7,6 +7,7 @@ use std::process::Command;
 fn run(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_lesson-05"))
         .args(args)
+        .env_remove("RUST_BACKTRACE")
         .output()
         .expect("the lesson binary runs")
 }
@@ -29,19 +30,24 @@ fn crashes_stay_in_subprocesses_and_every_measurement_has_its_method() {
     assert!(!stdout.contains(": NO"), "a check failed:\n{stdout}");
     for what in [
         "thread: spawn + join",
-        "process: fork + exit + waitpid",
-        "to a thread: an Arc (a pointer)",
-        "to a process: through a pipe",
+        "process: fork + exit + wait",
+        "thread: an Arc (a pointer)",
+        "process: through a pipe",
     ] {
         let line = stdout
             .lines()
             .find(|l| l.contains(what))
             .unwrap_or_else(|| panic!("no line for {what:?}:\n{stdout}"));
-        assert!(
-            line.contains("median of"),
-            "{what} prints its method: {line}"
-        );
+        assert!(line.contains('–'), "{what} prints its middle half: {line}");
     }
+    assert!(
+        stdout.contains("each row: 40 runs") && stdout.contains("8 runs; faults/run"),
+        "each table says how many runs it timed:\n{stdout}"
+    );
+    assert!(
+        stdout.lines().all(|l| l.chars().count() <= 100),
+        "every line fits 100 columns:\n{stdout}"
+    );
     assert!(
         stdout.contains("killed by SIGSEGV"),
         "the summary names the signal"
@@ -50,6 +56,21 @@ fn crashes_stay_in_subprocesses_and_every_measurement_has_its_method() {
         stderr.contains("panicked"),
         "the panicking thread's message goes to stderr"
     );
+}
+
+#[test]
+fn a_backtrace_setting_does_not_inflate_the_measurements() {
+    let output = Command::new(env!("CARGO_BIN_EXE_lesson-05"))
+        .arg("--quick")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the lesson binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("RUST_BACKTRACE is set"), "{stdout}");
+    assert!(stderr.contains("panicked at"), "{stderr}");
+    assert!(!stderr.contains("stack backtrace"), "{stderr}");
 }
 
 #[test]
