@@ -34,6 +34,36 @@ pub const PANIC_STATUS: i32 = 101;
 /// the signal handler can read it without taking a lock.
 static LIVE: [AtomicI32; 256] = [const { AtomicI32::new(0) }; 256];
 
+/// How many `Command` spawns are between "the child exists" and "the child is in [`LIVE`]".
+/// glibc's posix_spawn blocks signals while it creates the child and unblocks them just
+/// before it returns, so a Ctrl-C pressed during a spawn arrives exactly then: before the
+/// child could be listed. The handler defers such a signal to [`spawn_listed`].
+static SPAWNING: AtomicI32 = AtomicI32::new(0);
+
+/// A signal that arrived during a spawn, re-raised once the child is listed (0: none).
+static DEFERRED: AtomicI32 = AtomicI32::new(0);
+
+/// Spawns `command` and lists the child for the Ctrl-C handler, with no moment in between
+/// when Ctrl-C could end this process and leave the child unknown to it. The caller must
+/// [`unregister`] the child once it has reaped it.
+pub(crate) fn spawn_listed(
+    command: &mut std::process::Command,
+) -> std::io::Result<std::process::Child> {
+    SPAWNING.fetch_add(1, Ordering::SeqCst);
+    let spawned = command.spawn();
+    if let Ok(child) = &spawned {
+        register(child.id() as i32);
+    }
+    SPAWNING.fetch_sub(1, Ordering::SeqCst);
+    let deferred = DEFERRED.swap(0, Ordering::SeqCst);
+    if deferred != 0 {
+        // SAFETY: raise(3) sends a signal to this thread; the handler runs as for any
+        // Ctrl-C, now that the child is listed.
+        unsafe { libc::raise(deferred) };
+    }
+    spawned
+}
+
 /// A child process that will be reaped: by [`Child::wait`], or killed and reaped on drop.
 #[derive(Debug)]
 pub struct Child {
@@ -93,21 +123,13 @@ impl Drop for Child {
     }
 }
 
-/// A child started by `std::process::Command`, listed for the Ctrl-C handler while the
-/// std handle waits for it: the handler kills and reaps it if Ctrl-C comes first.
+/// A child started by `std::process::Command` through [`spawn_listed`], listed for the
+/// Ctrl-C handler while the std handle waits for it: the handler kills and reaps it if
+/// Ctrl-C comes first.
 /// Dropping the guard only takes the PID off the list (std's `wait` reaps the child).
 #[derive(Debug)]
 pub struct Interruptible {
     pid: i32,
-}
-
-impl Interruptible {
-    /// Lists `child` for the Ctrl-C handler until the guard is dropped.
-    pub fn new(child: &std::process::Child) -> Self {
-        let pid = child.id() as i32;
-        register(pid);
-        Self { pid }
-    }
 }
 
 impl Drop for Interruptible {
@@ -120,20 +142,24 @@ impl Drop for Interruptible {
 /// Ctrl-C handler while it runs.
 pub fn output(command: &mut std::process::Command) -> std::io::Result<std::process::Output> {
     use std::process::Stdio;
-    let child = command
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let _listed = Interruptible::new(&child);
+        .stderr(Stdio::piped());
+    let child = spawn_listed(command)?;
+    let _listed = Interruptible {
+        pid: child.id() as i32,
+    };
     child.wait_with_output()
 }
 
 /// Runs `command` to its end like `Command::status`, but with the child listed for the
 /// Ctrl-C handler while it runs.
 pub fn status(command: &mut std::process::Command) -> std::io::Result<std::process::ExitStatus> {
-    let mut child = command.spawn()?;
-    let _listed = Interruptible::new(&child);
+    let mut child = spawn_listed(command)?;
+    let _listed = Interruptible {
+        pid: child.id() as i32,
+    };
     child.wait()
 }
 
@@ -243,6 +269,10 @@ pub fn reap_on_interrupt() -> nix::Result<()> {
 }
 
 extern "C" fn on_interrupt(sig: libc::c_int) {
+    if SPAWNING.load(Ordering::SeqCst) > 0 {
+        DEFERRED.store(sig, Ordering::SeqCst);
+        return;
+    }
     for slot in &LIVE {
         let pid = slot.load(Ordering::SeqCst);
         if pid > 0 {

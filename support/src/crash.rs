@@ -78,17 +78,18 @@ pub fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
     let mut out = capture_file()?;
     let mut err = capture_file()?;
     let start = Instant::now();
-    let mut child = command
+    command
         .process_group(0)
         .stdin(Stdio::null())
         .stdout(out.try_clone()?)
-        .stderr(err.try_clone()?)
-        .spawn()?;
+        .stderr(err.try_clone()?);
     // With the `child` feature, Ctrl-C (after `child::reap_on_interrupt`) kills and reaps
     // this child's whole group too: it is in a group of its own, which the terminal's
     // Ctrl-C does not reach.
     #[cfg(feature = "child")]
-    crate::child::register(child.id() as i32);
+    let mut child = crate::child::spawn_listed(command)?;
+    #[cfg(not(feature = "child"))]
+    let mut child = command.spawn()?;
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break Some(status);
