@@ -11,7 +11,7 @@ mod pipeline;
 
 use std::time::Duration;
 
-use support::crash::{Ending, Finished};
+use support::crash::Finished;
 
 /// How long an isolated run may take before it is killed: generous for a loaded 2-core
 /// machine, short enough that a hang costs seconds.
@@ -19,39 +19,14 @@ const LIMIT: Duration = Duration::from_secs(5);
 
 /// Runs the test `path` (`grading::<stem>::<name>`) again, alone, in a new process where
 /// [`support::crash::is_rerun`] is true, and returns what it printed. Fails the calling
-/// test, with what probably happened, unless the run passed.
+/// test unless the run passed, with the isolated copy's own panic message first.
 pub fn isolated(path: &str) -> Finished {
-    let run = support::crash::rerun_test(path, LIMIT).expect("start a copy of the test binary");
-    match run.ending {
-        Ending::Exited(0) => run,
-        Ending::TimedOut => panic!(
-            "your code did not finish within {LIMIT:?} and was killed: does every child \
-             leave (child_body never returns), and does the parent wait for each child \
-             exactly once?\n{}",
-            indented(&run)
-        ),
-        ending => panic!(
-            "{}\n(the isolated copy of this test {ending}; what it printed:)\n{}",
-            first_panic(&run).unwrap_or("the isolated copy of this test failed"),
-            indented(&run)
-        ),
-    }
-}
-
-/// The message of the first panic the isolated copy printed (the line after `panicked at`).
-fn first_panic(run: &Finished) -> Option<&str> {
-    let mut lines = run.stderr.lines().chain(run.stdout.lines());
-    lines.find(|line| line.contains("' panicked at "))?;
-    lines.next()
-}
-
-/// The isolated copy's output, indented so it cannot be mistaken for this test's own.
-fn indented(run: &Finished) -> String {
-    run.stdout
-        .lines()
-        .chain(run.stderr.lines())
-        .map(|line| format!("    | {line}\n"))
-        .collect()
+    support::crash::isolated_test(
+        path,
+        LIMIT,
+        "does every child leave (child_body never returns), and does the parent wait for \
+         each child exactly once?",
+    )
 }
 
 /// In the isolated copy: prints `value` under `label` for [`reported`] to find.
