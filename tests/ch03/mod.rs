@@ -20,13 +20,47 @@ const LIMIT: Duration = Duration::from_secs(5);
 /// Runs the test `path` (`grading::<stem>::<name>`) again, alone, in a new process where
 /// [`support::crash::is_rerun`] is true, and returns what it printed. Fails the calling
 /// test unless the run passed, with the isolated copy's own panic message first.
+/// Every label must have been reported once: more means a forked child went on to run the
+/// test's own code.
 pub fn isolated(path: &str) -> Finished {
-    support::crash::isolated_test(
+    let run = support::crash::isolated_test(
         path,
         LIMIT,
         "does every child leave (child_body never returns), and does the parent wait for \
          each child exactly once?",
-    )
+    );
+    assert!(
+        !run.stdout.contains("@@A_CHILD_RETURNED"),
+        "a forked child returned from your function into the test's own code. Does every \
+         child end with `_exit` (`child_body` does), never returning or falling through?"
+    );
+    let mut labels: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|line| line[line.find("@@")? + 2..].split(' ').next())
+        .collect();
+    labels.sort();
+    for pair in labels.windows(2) {
+        assert!(
+            pair[0] != pair[1],
+            "the test printed its report {:?} more than once: a forked child returned into \
+             the test's own code. Does every child end with `_exit` (`child_body` does), \
+             never returning or falling through?",
+            pair[0]
+        );
+    }
+    run
+}
+
+/// In the isolated copy, right after the learner's function returned: a process other
+/// than `first` (the test's) is a forked child that returned instead of ending. It says
+/// so and leaves at once, before it can run (or hang in) the test's own code.
+pub fn only_in(first: nix::unistd::Pid) {
+    if nix::unistd::getpid() != first {
+        report("A_CHILD_RETURNED", nix::unistd::getpid());
+        // SAFETY: `_exit` ends this stray copy without running the test's destructors.
+        unsafe { libc::_exit(0) }
+    }
 }
 
 /// In the isolated copy: prints `value` under `label` for [`reported`] to find.
@@ -41,5 +75,10 @@ pub fn reported<'a>(run: &'a Finished, label: &str) -> &'a str {
     run.stdout
         .lines()
         .find_map(|line| Some(&line[line.find(&marker)? + marker.len()..]))
-        .unwrap_or_else(|| panic!("no report {label:?} in:\n{}{}", run.stdout, run.stderr))
+        .unwrap_or_else(|| {
+            panic!(
+                "the isolated run reported no {label:?}:\n{}",
+                support::crash::indented(run)
+            )
+        })
 }
