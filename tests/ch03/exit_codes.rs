@@ -112,35 +112,16 @@ fn reports_a_killed_child_as_minus_its_signal() {
 fn kill_first_child() -> Option<Pid> {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(3) {
-        if !children().is_empty() {
+        if !super::children().is_empty() {
             // A scan that ran while the children were being made may have missed the
             // first; this second one starts after it surely exists (and it sleeps 120 ms).
-            let first = children().into_iter().min()?.1;
+            let first = super::children().into_iter().min()?.1;
             kill(first, Signal::SIGKILL).ok()?;
             return Some(first);
         }
         std::thread::sleep(Duration::from_millis(1));
     }
     None
-}
-
-/// This process's children, each as (start time in clock ticks, PID).
-fn children() -> Vec<(u64, Pid)> {
-    let me = std::process::id().to_string();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|entry| {
-            let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            // proc_pid_stat(5): `pid (comm) state ppid ...`; field 22 is the start time.
-            let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
-            (*fields.get(1)? == me).then_some(())?;
-            Some((fields.get(19)?.parse().ok()?, Pid::from_raw(pid)))
-        })
-        .collect()
 }
 
 /// Children made before `fork` fails: the `FAIL_AT`-th call of `fork` fails with EAGAIN.

@@ -11,6 +11,7 @@ mod pipeline;
 
 use std::time::Duration;
 
+use nix::unistd::Pid;
 use support::crash::Finished;
 
 /// How long an isolated run may take before it is killed: generous for a loaded 2-core
@@ -26,8 +27,8 @@ pub fn isolated(path: &str) -> Finished {
     let run = support::crash::isolated_test(
         path,
         LIMIT,
-        "does every child leave (child_body never returns), and does the parent wait for \
-         each child exactly once?",
+        "does every child end (child_body never returns), does the parent wait for each \
+         child exactly once, and is every pipe's write end closed so its reader sees the end?",
     );
     assert!(
         !run.stdout.contains("@@A_CHILD_RETURNED"),
@@ -81,4 +82,23 @@ pub fn reported<'a>(run: &'a Finished, label: &str) -> &'a str {
                 support::crash::indented(run)
             )
         })
+}
+
+/// This process's children, each as (start time in clock ticks, PID).
+pub fn children() -> Vec<(u64, Pid)> {
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // proc_pid_stat(5): `pid (comm) state ppid ...`; field 22 is the start time.
+            let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+            (*fields.get(1)? == me).then_some(())?;
+            Some((fields.get(19)?.parse().ok()?, Pid::from_raw(pid)))
+        })
+        .collect()
 }

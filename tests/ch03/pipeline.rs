@@ -43,6 +43,11 @@ fn pipelines_report() -> String {
             &[&["false"], &["cat"]],
             "ignored\n",
         ),
+        (
+            "yes | head -n 2: head stops reading, and SIGPIPE kills yes",
+            &[&["yes"], &["head", "-n", "2"]],
+            "",
+        ),
     ];
     let mut report = String::new();
     for (what, stages, input) in cases {
@@ -98,4 +103,55 @@ fn runs_stages_at_once_and_waits_for_each() {
     })
     .expect("cat | cat runs");
     assert_eq!(echoed.output.len(), 1 << 20, "every byte comes back");
+}
+
+/// Inputs that must fail, each after every stage already started is ended and waited for.
+const FAILING: [(&str, &[&[&str]]); 2] = [
+    (
+        "[[cat], [sleep 30], [no-such-program-ch03], [cat]]",
+        &[
+            &["cat"],
+            &["sleep", "30"],
+            &["no-such-program-ch03"],
+            &["cat"],
+        ],
+    ),
+    ("[[cat], []]", &[&["cat"], &[]]),
+];
+
+#[test]
+fn leaves_no_stage_behind_when_one_fails() {
+    if support::crash::is_rerun() {
+        // Only here, alone in its process, may the test ask for *any* child.
+        for (index, (_, stages)) in FAILING.iter().enumerate() {
+            let outcome = run_pipeline(stages, "").map(|_| ()).map_err(|e| e.kind());
+            super::report(&format!("RESULT{index}"), format!("{outcome:?}"));
+            let left = nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+            super::report(
+                &format!("NO_CHILD_LEFT{index}"),
+                left == Err(nix::errno::Errno::ECHILD),
+            );
+            // End and reap what a wrong answer left, so the next input starts clean.
+            for (_, child) in super::children() {
+                nix::sys::signal::kill(child, nix::sys::signal::Signal::SIGKILL).ok();
+            }
+            while nix::sys::wait::waitpid(None, None).is_ok() {}
+        }
+        return;
+    }
+    let run = super::isolated("grading::pipeline::leaves_no_stage_behind_when_one_fails");
+    for (index, (input, _)) in FAILING.iter().enumerate() {
+        let result = super::reported(&run, &format!("RESULT{index}"));
+        assert!(
+            result.starts_with("Err("),
+            "run_pipeline({input}, \"\") must fail, and returned {result}"
+        );
+        assert_eq!(
+            super::reported(&run, &format!("NO_CHILD_LEFT{index}")),
+            "true",
+            "run_pipeline({input}, \"\") returned {result} but left a stage it had started \
+             running or unreaped: end (kill) and wait for every stage already started before \
+             returning the error"
+        );
+    }
 }
