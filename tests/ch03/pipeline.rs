@@ -83,16 +83,18 @@ fn runs_stages_at_once_and_waits_for_each() {
     let start = Instant::now();
     let sleepy: &[&[&str]] = &[&["sleep", "0.4"], &["sleep", "0.4"], &["sleep", "0.4"]];
     let run = within(Duration::from_secs(5), move || run_pipeline(sleepy, ""))
-        .expect("the pipeline runs");
+        .expect("run_pipeline([[sleep 0.4], [sleep 0.4], [sleep 0.4]], \"\") runs");
     let took = start.elapsed();
     assert!(
         took < Duration::from_millis(1100),
-        "all stages run at the same time: took {took:?}"
+        "run_pipeline([[sleep 0.4], [sleep 0.4], [sleep 0.4]], \"\") took {took:?}: all \
+         stages must run at the same time (one after another takes 1.2 s)"
     );
     for pid in &run.pids {
         assert!(
             !std::path::Path::new(&format!("/proc/{pid}")).exists(),
-            "stage {pid} was waited for (no zombie)"
+            "run_pipeline([[sleep 0.4], [sleep 0.4], [sleep 0.4]], \"\"): stage {pid} is \
+             still there: every stage must be waited for (no zombie)"
         );
     }
     // 1 MiB is far more than a pipe holds, and `cat | cat` gives it all back: the output
@@ -101,8 +103,12 @@ fn runs_stages_at_once_and_waits_for_each() {
     let echoed = within(Duration::from_secs(5), move || {
         run_pipeline(&[&["cat"], &["cat"]], &big)
     })
-    .expect("cat | cat runs");
-    assert_eq!(echoed.output.len(), 1 << 20, "every byte comes back");
+    .expect("run_pipeline([[cat], [cat]], 1 MiB of \"x\") runs");
+    assert_eq!(
+        echoed.output.len(),
+        1 << 20,
+        "run_pipeline([[cat], [cat]], 1 MiB of \"x\"): every byte comes back"
+    );
 }
 
 /// Inputs that must fail, each after every stage already started is ended and waited for.
