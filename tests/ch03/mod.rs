@@ -20,9 +20,8 @@ const LIMIT: Duration = Duration::from_secs(5);
 
 /// Runs the test `path` (`grading::<stem>::<name>`) again, alone, in a new process where
 /// [`support::crash::is_rerun`] is true, and returns what it printed. Fails the calling
-/// test unless the run passed, with the isolated copy's own panic message first.
-/// Every label must have been reported once: more means a forked child went on to run the
-/// test's own code.
+/// test unless the run passed, with the isolated copy's own panic message first, or if a
+/// report came twice (then a forked child went on to run the test's own code).
 pub fn isolated(path: &str) -> Finished {
     let run = support::crash::isolated_test(
         path,
@@ -56,7 +55,7 @@ pub fn isolated(path: &str) -> Finished {
 /// In the isolated copy, right after the learner's function returned: a process other
 /// than `first` (the test's) is a forked child that returned instead of ending. It says
 /// so and leaves at once, before it can run (or hang in) the test's own code.
-pub fn only_in(first: nix::unistd::Pid) {
+pub fn only_in(first: Pid) {
     if nix::unistd::getpid() != first {
         report("A_CHILD_RETURNED", nix::unistd::getpid());
         // SAFETY: `_exit` ends this stray copy without running the test's destructors.
