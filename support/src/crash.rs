@@ -155,6 +155,59 @@ pub fn rerun_test(test: &str, limit: Duration) -> io::Result<Finished> {
     )
 }
 
+/// Re-runs one test alone, as [`rerun_test`] does, and returns what it printed if it
+/// passed. Otherwise panics with what a learner needs first: the isolated copy's own panic
+/// message (so an untouched `todo!()` still reads "not yet implemented", and a failed
+/// assertion shows its own words), then how the copy ended and its output, indented so
+/// that none of libtest's lines (`failures:`, `test result:`) can be taken for this test's
+/// own. `on_timeout` says what probably makes the code hang.
+pub fn isolated_test(test: &str, limit: Duration, on_timeout: &str) -> Finished {
+    let run = rerun_test(test, limit).expect("start a copy of the test binary");
+    match run.ending {
+        Ending::Exited(0) => run,
+        Ending::TimedOut => panic!(
+            "your code did not finish within {limit:?} and was killed: {on_timeout}\n\
+             (what the isolated run of this test printed:)\n{}",
+            indented(&run)
+        ),
+        ending => panic!(
+            "{}\n(the isolated run of this test {ending}; what it printed:)\n{}",
+            panic_message(&run).unwrap_or_else(|| format!(
+                "the isolated run of this test {ending} without a panic message (did \
+                 something replace the panic hook?)"
+            )),
+            indented(&run)
+        ),
+    }
+}
+
+/// The first panic a run printed: `panicked at <where>:` and the message's lines, up to
+/// libtest's `note:` (a panic's message may take several lines, as `assert_eq!`'s does).
+pub fn panic_message(run: &Finished) -> Option<String> {
+    let mut lines = run.stderr.lines().chain(run.stdout.lines());
+    let header =
+        lines.find(|line| line.starts_with("thread '") && line.contains(" panicked at "))?;
+    let at = &header[header.find(" panicked at ")? + 1..];
+    // A test compiled into a crate names its file `<crate>/src/../../../tests/...`.
+    let at = at.find("src/../../../").map_or(at.to_owned(), |cut| {
+        format!("panicked at {}", &at[cut + "src/../../../".len()..])
+    });
+    let message: Vec<&str> = lines
+        .take_while(|line| !line.starts_with("note: ") && !line.starts_with("stack backtrace:"))
+        .collect();
+    Some(format!("{at}\n{}", message.join("\n").trim_end()))
+}
+
+/// A run's output, each line behind `    | `, so it cannot be mistaken for the caller's.
+pub fn indented(run: &Finished) -> String {
+    run.stdout
+        .lines()
+        .chain(run.stderr.lines())
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| format!("    | {line}\n"))
+        .collect()
+}
+
 /// True inside a test started by [`rerun_test`].
 pub fn is_rerun() -> bool {
     std::env::var_os(RERUN_ENV).is_some()
@@ -244,6 +297,29 @@ mod tests {
         assert_eq!(
             killed.to_string(),
             "killed by signal 9 (SIGKILL: killed; cannot be caught)"
+        );
+    }
+
+    #[test]
+    fn finds_the_first_panic_message() {
+        let run = Finished {
+            ending: Ending::Exited(101),
+            stdout: "running 1 test\nfailures:\n".into(),
+            stderr: "\nthread 'grading::a::b' (42) panicked at ex/ch05/src/../../../tests/ch05/a.rs:3:5:\n\
+                     assertion `left == right` failed: seed 7\n  left: 1\n right: 2\n\
+                     note: run with `RUST_BACKTRACE=1`\n"
+                .into(),
+            elapsed: Duration::ZERO,
+        };
+        assert_eq!(
+            panic_message(&run).unwrap(),
+            "panicked at tests/ch05/a.rs:3:5:\nassertion `left == right` failed: seed 7\n  \
+             left: 1\n right: 2"
+        );
+        assert!(
+            indented(&run)
+                .lines()
+                .all(|line| line.starts_with("    | "))
         );
     }
 

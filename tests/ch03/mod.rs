@@ -11,7 +11,8 @@ mod pipeline;
 
 use std::time::Duration;
 
-use support::crash::{Ending, Finished};
+use nix::unistd::Pid;
+use support::crash::Finished;
 
 /// How long an isolated run may take before it is killed: generous for a loaded 2-core
 /// machine, short enough that a hang costs seconds.
@@ -19,39 +20,47 @@ const LIMIT: Duration = Duration::from_secs(5);
 
 /// Runs the test `path` (`grading::<stem>::<name>`) again, alone, in a new process where
 /// [`support::crash::is_rerun`] is true, and returns what it printed. Fails the calling
-/// test, with what probably happened, unless the run passed.
+/// test unless the run passed, with the isolated copy's own panic message first, or if a
+/// report came twice (then a forked child went on to run the test's own code).
 pub fn isolated(path: &str) -> Finished {
-    let run = support::crash::rerun_test(path, LIMIT).expect("start a copy of the test binary");
-    match run.ending {
-        Ending::Exited(0) => run,
-        Ending::TimedOut => panic!(
-            "your code did not finish within {LIMIT:?} and was killed: does every child \
-             leave (child_body never returns), and does the parent wait for each child \
-             exactly once?\n{}",
-            indented(&run)
-        ),
-        ending => panic!(
-            "{}\n(the isolated copy of this test {ending}; what it printed:)\n{}",
-            first_panic(&run).unwrap_or("the isolated copy of this test failed"),
-            indented(&run)
-        ),
-    }
-}
-
-/// The message of the first panic the isolated copy printed (the line after `panicked at`).
-fn first_panic(run: &Finished) -> Option<&str> {
-    let mut lines = run.stderr.lines().chain(run.stdout.lines());
-    lines.find(|line| line.contains("' panicked at "))?;
-    lines.next()
-}
-
-/// The isolated copy's output, indented so it cannot be mistaken for this test's own.
-fn indented(run: &Finished) -> String {
-    run.stdout
+    let run = support::crash::isolated_test(
+        path,
+        LIMIT,
+        "does every child end (child_body never returns), does the parent wait for each \
+         child exactly once, and is every pipe's write end closed so its reader sees the end?",
+    );
+    assert!(
+        !run.stdout.contains("@@A_CHILD_RETURNED"),
+        "a forked child returned from your function into the test's own code. Does every \
+         child end with `_exit` (`child_body` does), never returning or falling through?"
+    );
+    let mut labels: Vec<&str> = run
+        .stdout
         .lines()
-        .chain(run.stderr.lines())
-        .map(|line| format!("    | {line}\n"))
-        .collect()
+        .filter_map(|line| line[line.find("@@")? + 2..].split(' ').next())
+        .collect();
+    labels.sort();
+    for pair in labels.windows(2) {
+        assert!(
+            pair[0] != pair[1],
+            "the test printed its report {:?} more than once: a forked child returned into \
+             the test's own code. Does every child end with `_exit` (`child_body` does), \
+             never returning or falling through?",
+            pair[0]
+        );
+    }
+    run
+}
+
+/// In the isolated copy, right after the learner's function returned: a process other
+/// than `first` (the test's) is a forked child that returned instead of ending. It says
+/// so and leaves at once, before it can run (or hang in) the test's own code.
+pub fn only_in(first: Pid) {
+    if nix::unistd::getpid() != first {
+        report("A_CHILD_RETURNED", nix::unistd::getpid());
+        // SAFETY: `_exit` ends this stray copy without running the test's destructors.
+        unsafe { libc::_exit(0) }
+    }
 }
 
 /// In the isolated copy: prints `value` under `label` for [`reported`] to find.
@@ -66,5 +75,29 @@ pub fn reported<'a>(run: &'a Finished, label: &str) -> &'a str {
     run.stdout
         .lines()
         .find_map(|line| Some(&line[line.find(&marker)? + marker.len()..]))
-        .unwrap_or_else(|| panic!("no report {label:?} in:\n{}{}", run.stdout, run.stderr))
+        .unwrap_or_else(|| {
+            panic!(
+                "the isolated run reported no {label:?}:\n{}",
+                support::crash::indented(run)
+            )
+        })
+}
+
+/// This process's children, each as (start time in clock ticks, PID).
+pub fn children() -> Vec<(u64, Pid)> {
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // proc_pid_stat(5): `pid (comm) state ppid ...`; field 22 is the start time.
+            let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+            (*fields.get(1)? == me).then_some(())?;
+            Some((fields.get(19)?.parse().ok()?, Pid::from_raw(pid)))
+        })
+        .collect()
 }

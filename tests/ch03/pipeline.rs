@@ -43,6 +43,11 @@ fn pipelines_report() -> String {
             &[&["false"], &["cat"]],
             "ignored\n",
         ),
+        (
+            "yes | head -n 2: head stops reading, and SIGPIPE kills yes",
+            &[&["yes"], &["head", "-n", "2"]],
+            "",
+        ),
     ];
     let mut report = String::new();
     for (what, stages, input) in cases {
@@ -78,16 +83,18 @@ fn runs_stages_at_once_and_waits_for_each() {
     let start = Instant::now();
     let sleepy: &[&[&str]] = &[&["sleep", "0.4"], &["sleep", "0.4"], &["sleep", "0.4"]];
     let run = within(Duration::from_secs(5), move || run_pipeline(sleepy, ""))
-        .expect("the pipeline runs");
+        .expect("run_pipeline([[sleep 0.4], [sleep 0.4], [sleep 0.4]], \"\") runs");
     let took = start.elapsed();
     assert!(
         took < Duration::from_millis(1100),
-        "all stages run at the same time: took {took:?}"
+        "run_pipeline([[sleep 0.4], [sleep 0.4], [sleep 0.4]], \"\") took {took:?}: all \
+         stages must run at the same time (one after another takes 1.2 s)"
     );
     for pid in &run.pids {
         assert!(
             !std::path::Path::new(&format!("/proc/{pid}")).exists(),
-            "stage {pid} was waited for (no zombie)"
+            "run_pipeline([[sleep 0.4], [sleep 0.4], [sleep 0.4]], \"\"): stage {pid} is \
+             still there: every stage must be waited for (no zombie)"
         );
     }
     // 1 MiB is far more than a pipe holds, and `cat | cat` gives it all back: the output
@@ -96,6 +103,61 @@ fn runs_stages_at_once_and_waits_for_each() {
     let echoed = within(Duration::from_secs(5), move || {
         run_pipeline(&[&["cat"], &["cat"]], &big)
     })
-    .expect("cat | cat runs");
-    assert_eq!(echoed.output.len(), 1 << 20, "every byte comes back");
+    .expect("run_pipeline([[cat], [cat]], 1 MiB of \"x\") runs");
+    assert_eq!(
+        echoed.output.len(),
+        1 << 20,
+        "run_pipeline([[cat], [cat]], 1 MiB of \"x\"): every byte comes back"
+    );
+}
+
+/// Inputs that must fail, each after every stage already started is ended and waited for.
+const FAILING: [(&str, &[&[&str]]); 2] = [
+    (
+        "[[cat], [sleep 30], [no-such-program-ch03], [cat]]",
+        &[
+            &["cat"],
+            &["sleep", "30"],
+            &["no-such-program-ch03"],
+            &["cat"],
+        ],
+    ),
+    ("[[cat], []]", &[&["cat"], &[]]),
+];
+
+#[test]
+fn leaves_no_stage_behind_when_one_fails() {
+    if support::crash::is_rerun() {
+        // Only here, alone in its process, may the test ask for *any* child.
+        for (index, (_, stages)) in FAILING.iter().enumerate() {
+            let outcome = run_pipeline(stages, "").map(|_| ()).map_err(|e| e.kind());
+            super::report(&format!("RESULT{index}"), format!("{outcome:?}"));
+            let left = nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+            super::report(
+                &format!("NO_CHILD_LEFT{index}"),
+                left == Err(nix::errno::Errno::ECHILD),
+            );
+            // End and reap what a wrong answer left, so the next input starts clean.
+            for (_, child) in super::children() {
+                nix::sys::signal::kill(child, nix::sys::signal::Signal::SIGKILL).ok();
+            }
+            while nix::sys::wait::waitpid(None, None).is_ok() {}
+        }
+        return;
+    }
+    let run = super::isolated("grading::pipeline::leaves_no_stage_behind_when_one_fails");
+    for (index, (input, _)) in FAILING.iter().enumerate() {
+        let result = super::reported(&run, &format!("RESULT{index}"));
+        assert!(
+            result.starts_with("Err("),
+            "run_pipeline({input}, \"\") must fail, and returned {result}"
+        );
+        assert_eq!(
+            super::reported(&run, &format!("NO_CHILD_LEFT{index}")),
+            "true",
+            "run_pipeline({input}, \"\") returned {result} but left a stage it had started \
+             running or unreaped: end (kill) and wait for every stage already started before \
+             returning the error"
+        );
+    }
 }

@@ -4,7 +4,7 @@ use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::signal::{SigHandler, Signal, raise, signal};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
-use support::crash::{is_rerun, rerun_test};
+use support::crash::is_rerun;
 
 use crate::child_result::{JobError, PANICKED, outcome, run_in_child};
 
@@ -48,13 +48,11 @@ fn runs_real_jobs_in_children() {
     if !is_rerun() {
         // libtest runs tests on threads; forking is done in a fresh copy of this test
         // binary that runs this one test alone.
-        let finished = rerun_test(LIVE, Duration::from_secs(8)).expect("re-run this test");
-        assert!(
-            finished.ending.success(),
-            "the isolated run of this test {}:\n{}\n{}",
-            finished.ending,
-            finished.stdout,
-            finished.stderr
+        support::crash::isolated_test(
+            LIVE,
+            Duration::from_secs(8),
+            "does run_in_child wait for the child it forked, and does the child leave \
+             with `_exit` after the job?",
         );
         return;
     }

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::wait::waitpid;
 use nix::unistd::{ForkResult, fork};
-use support::crash::{Ending, is_rerun, rerun_test};
+use support::crash::{Ending, is_rerun};
 
 use crate::threads_or_processes::{Choice, Workload, choose};
 
@@ -148,13 +148,10 @@ const LIVE: &str = "grading::threads_or_processes::choices_hold_up_when_measured
 fn choices_hold_up_when_measured() {
     if !is_rerun() {
         let choices: Vec<Choice> = WORKLOADS.iter().map(choose).collect();
-        let finished = rerun_test(LIVE, Duration::from_secs(15)).expect("re-run this test");
-        assert!(
-            finished.ending.success(),
-            "your choices {choices:?} did not hold up when run ({}):\n{}\n{}",
-            finished.ending,
-            finished.stdout,
-            finished.stderr
+        support::crash::isolated_test(
+            LIVE,
+            Duration::from_secs(15),
+            &format!("your choices {choices:?} did not hold up when run"),
         );
         return;
     }

@@ -18,6 +18,8 @@
 //!
 //! The tests print a program, ask [`predict`] for the names, and check them against a
 //! real run of the program, in which every process reports its own name, PID and PPID.
+//! The real runs use fresh seeds each time (from the clock), never the ones the snapshot
+//! shows; a failure prints the seed, and `PTM_SEED=<seed>` runs the same ones again.
 
 use std::fmt;
 

@@ -1,0 +1,108 @@
+//! Wrong attempt: lets only the first process `a` run the later lines, forgetting that every child goes on from the line after its fork and forks too.
+//!
+//! Exercise `fork_tree`: predict the processes a little program of forks creates — then
+//! the tests run it for real and compare.
+//!
+//! Every process that reaches a `fork()` splits in two, and *both* go on to the next
+//! line. So a program's forks multiply: two `fork();` lines make four processes, not
+//! three. [`generate`] makes small programs from a seed (as OSTEP's `fork.py` does), of
+//! three kinds of line:
+//!
+//! ```text
+//! fork();                       // every process here makes one child; both go on
+//! if (fork() == 0) exit(0);     // every process here makes one child, which ends at once
+//! if (fork() > 0) fork();       // the parent makes two children; all three go on
+//! ```
+//!
+//! Processes are named by who made them: the first process is `a`; the `k`-th child
+//! (counting from 1) that process `L` makes is `L.k`. A new child has made no children
+//! yet, whatever its parent had made: the child of `a.2` made on its first fork is `a.2.1`.
+//!
+//! The tests print a program, ask [`predict`] for the names, and check them against a
+//! real run of the program, in which every process reports its own name, PID and PPID.
+//! The real runs use fresh seeds each time (from the clock), never the ones the snapshot
+//! shows; a failure prints the seed, and `PTM_SEED=<seed>` runs the same ones again.
+
+use std::fmt;
+
+/// One line of a fork program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    /// `fork();`
+    Fork,
+    /// `if (fork() == 0) exit(0);`
+    ForkChildExits,
+    /// `if (fork() > 0) fork();`
+    ForkTwiceInParent,
+}
+
+impl fmt::Display for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Line::Fork => "fork();",
+            Line::ForkChildExits => "if (fork() == 0) exit(0);",
+            Line::ForkTwiceInParent => "if (fork() > 0) fork();",
+        })
+    }
+}
+
+/// A small fork program made from `seed`: two to four lines, never more than 24
+/// processes still running at its end. The same seed always gives the same program.
+pub fn generate(seed: u64) -> Vec<Line> {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move |n: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    let lines = 2 + next(3) as usize;
+    let mut program = Vec::new();
+    // How many processes run on after each line: ×2, ×1 or ×3.
+    let mut running = 1;
+    while program.len() < lines {
+        let (line, factor) = match next(3) {
+            0 => (Line::Fork, 2),
+            1 => (Line::ForkChildExits, 1),
+            _ => (Line::ForkTwiceInParent, 3),
+        };
+        if running * factor <= 24 {
+            running *= factor;
+            program.push(line);
+        }
+    }
+    program
+}
+
+/// The program as C-like text, one line each.
+pub fn render(program: &[Line]) -> String {
+    program.iter().map(|line| format!("{line}\n")).collect()
+}
+
+/// The names of every process a run of `program` creates, the first process `a`
+/// included, **sorted** (the order of `String`'s `Ord`). Their number is the number of
+/// processes.
+///
+/// Hint of a plan: a function that "runs" one process named `name` from line `from`,
+/// pushing its name and, at each line, "running" each child it makes from the line after.
+pub fn predict(program: &[Line]) -> Vec<String> {
+    // ANCHOR: solution
+    // Walk the program once: at each line, `a` makes its children.
+    let mut names = vec!["a".to_owned()];
+    let mut made = 0;
+    for line in program {
+        let children = match line {
+            Line::Fork | Line::ForkChildExits => 1,
+            Line::ForkTwiceInParent => 2,
+        };
+        for _ in 0..children {
+            made += 1;
+            names.push(format!("a.{made}"));
+        }
+    }
+    names.sort();
+    names
+    // ANCHOR_END: solution
+}
