@@ -142,6 +142,32 @@ fn time(choice: Choice, workload: &Workload, input: &[u8]) -> Duration {
     samples[2]
 }
 
+/// A plain workload, one whose task may crash and one running untrusted code, with fresh
+/// sizes and names: enough tasks and input that forking them all is clearly the slower way.
+fn fresh_workloads(seed: u64) -> [Workload; 3] {
+    let mut rng = support::seeded::Rng::new(seed);
+    let mut draw = |name: &'static str, may_crash: bool, untrusted: bool| Workload {
+        name,
+        tasks: rng.between(24, 64) as usize,
+        input_bytes: rng.between(2, 8) as usize * MIB,
+        may_crash,
+        untrusted,
+    };
+    let mut fresh = [
+        draw("fresh: checksum the chunks of a backup", false, false),
+        draw(
+            "fresh: decode images with a codec that aborts on bad data",
+            true,
+            false,
+        ),
+        draw("fresh: run filters written by visitors", false, true),
+    ];
+    // Shuffle, so that position tells nothing either.
+    let first = rng.between(0, 2) as usize;
+    fresh.swap(0, first);
+    fresh
+}
+
 const LIVE: &str = "grading::threads_or_processes::choices_hold_up_when_measured";
 
 #[test]
@@ -158,7 +184,22 @@ fn choices_hold_up_when_measured() {
         );
         return;
     }
-    for workload in &WORKLOADS {
+    // The snapshot's workloads, and three fresh ones each run, so that no table of answers
+    // copied from the snapshot fits.
+    let seed = support::seeded::fresh();
+    let fresh = fresh_workloads(seed);
+    println!("three fresh workloads from seed {seed} (replay with SUPPORT_SEED={seed}):");
+    for w in &fresh {
+        println!(
+            "  {}: {} tasks, {} MiB each, may_crash {}, untrusted {}",
+            w.name,
+            w.tasks,
+            w.input_bytes / MIB,
+            w.may_crash,
+            w.untrusted
+        );
+    }
+    for workload in WORKLOADS.iter().chain(&fresh) {
         let chosen = choose(workload);
         if workload.may_crash || workload.untrusted {
             let ending = caller_with_a_crashing_task(chosen, workload);
