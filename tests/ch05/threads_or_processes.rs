@@ -142,29 +142,60 @@ fn time(choice: Choice, workload: &Workload, input: &[u8]) -> Duration {
     samples[2]
 }
 
-/// A plain workload, one whose task may crash and one running untrusted code, with fresh
-/// sizes and names: enough tasks and input that forking them all is clearly the slower way.
-fn fresh_workloads(seed: u64) -> [Workload; 3] {
+/// Five fresh workloads: sizes and task counts drawn so that neither input size nor task
+/// count tells the answer (a small plain one and a large crash-prone one, many tasks and
+/// few), and plain ones with enough tasks that forking them all is clearly the slower way.
+fn fresh_workloads(seed: u64) -> Vec<Workload> {
     let mut rng = support::seeded::Rng::new(seed);
-    let mut draw = |name: &'static str, may_crash: bool, untrusted: bool| Workload {
-        name,
-        tasks: rng.between(24, 64) as usize,
-        input_bytes: rng.between(2, 8) as usize * MIB,
-        may_crash,
-        untrusted,
-    };
-    let mut fresh = [
-        draw("fresh: checksum the chunks of a backup", false, false),
+    let mut draw =
+        |name: &'static str, tasks: (u64, u64), kib: (u64, u64), crash, untrusted| Workload {
+            name,
+            tasks: rng.between(tasks.0, tasks.1) as usize,
+            input_bytes: rng.between(kib.0, kib.1) as usize * 1024,
+            may_crash: crash,
+            untrusted,
+        };
+    let mut fresh = vec![
         draw(
-            "fresh: decode images with a codec that aborts on bad data",
+            "fresh: checksum a config file's lines",
+            (24, 64),
+            (0, 512),
+            false,
+            false,
+        ),
+        draw(
+            "fresh: hash the blocks of a disk image",
+            (24, 64),
+            (8192, 16384),
+            false,
+            false,
+        ),
+        draw(
+            "fresh: decode videos with a codec that aborts",
+            (24, 64),
+            (8192, 16384),
             true,
             false,
         ),
-        draw("fresh: run filters written by visitors", false, true),
+        draw(
+            "fresh: run filters written by visitors",
+            (2, 8),
+            (0, 512),
+            false,
+            true,
+        ),
+        draw(
+            "fresh: call a flaky driver on visitors' data",
+            (2, 64),
+            (0, 16384),
+            true,
+            true,
+        ),
     ];
     // Shuffle, so that position tells nothing either.
-    let first = rng.between(0, 2) as usize;
-    fresh.swap(0, first);
+    for i in (1..fresh.len()).rev() {
+        fresh.swap(i, rng.between(0, i as u64) as usize);
+    }
     fresh
 }
 
@@ -184,17 +215,17 @@ fn choices_hold_up_when_measured() {
         );
         return;
     }
-    // The snapshot's workloads, and three fresh ones each run, so that no table of answers
+    // The snapshot's workloads, and five fresh ones each run, so that no table of answers
     // copied from the snapshot fits.
     let seed = support::seeded::fresh();
     let fresh = fresh_workloads(seed);
-    println!("three fresh workloads from seed {seed} (replay with SUPPORT_SEED={seed}):");
+    println!("five fresh workloads from seed {seed} (replay with SUPPORT_SEED={seed}):");
     for w in &fresh {
         println!(
-            "  {}: {} tasks, {} MiB each, may_crash {}, untrusted {}",
+            "  {}: {} tasks, {} KiB each, may_crash {}, untrusted {}",
             w.name,
             w.tasks,
-            w.input_bytes / MIB,
+            w.input_bytes / 1024,
             w.may_crash,
             w.untrusted
         );
