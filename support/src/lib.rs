@@ -9,6 +9,8 @@
 //! - [`names`]: unique, sweepable names for shared memory and message queues;
 //! - [`threads`]: this process's threads as kernel tasks (TIDs, names, states);
 //! - [`crash`]: running what may crash in a subprocess and naming how it ended;
+//! - [`rendezvous`]: a meeting point with a deadline, proving threads ran at the same time;
+//! - [`seeded`]: fresh, replayable seeds for tests that a table of answers must not pass;
 //! - [`maps`]: a process's memory map, sorted into regions (code, data, bss, heap, stack, ...);
 //! - `child` (feature `child`): forked children that are reaped on return, panic and Ctrl-C;
 //! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times;
@@ -21,6 +23,8 @@ pub mod fmt;
 pub mod maps;
 pub mod names;
 pub mod proc;
+pub mod rendezvous;
+pub mod seeded;
 #[cfg(feature = "testing")]
 pub mod sigint;
 pub mod stats;

@@ -40,16 +40,7 @@ fn fresh_seeds(base: u64) -> Vec<u64> {
 
 /// The first seed: `PTM_SEED` when set (to replay a failed run), else the clock.
 fn base_seed() -> u64 {
-    match std::env::var("PTM_SEED") {
-        Ok(seed) => seed
-            .trim()
-            .parse()
-            .expect("PTM_SEED must be a whole number"),
-        Err(_) => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("the clock is after 1970")
-            .as_nanos() as u64,
-    }
+    support::seeded::fresh()
 }
 
 #[test]

@@ -30,13 +30,23 @@ fn workers_count_on_their_own_and_merge_after_join() {
     );
     support::testing::settings()
         .bind(|| insta::assert_snapshot!("ch04-own_counters-merged", report));
-    // Twice in a row gives the same answer: every worker is a new thread starting at 0.
-    let again = count_in_threads(&[2, 2]);
-    assert_eq!(
-        again,
-        Counts {
-            per_worker: vec![2, 2],
-            total: 4
-        }
-    );
+    // Fresh jobs each run, twice in a row: the same answer both times, since every worker
+    // is a new thread whose tally starts at 0.
+    let seed = support::seeded::fresh();
+    let mut rng = support::seeded::Rng::new(seed);
+    let jobs: Vec<u64> = (0..rng.between(2, 8))
+        .map(|_| rng.between(0, 5_000))
+        .collect();
+    let expected = Counts {
+        per_worker: jobs.clone(),
+        total: jobs.iter().sum(),
+    };
+    for run in ["first", "second"] {
+        assert_eq!(
+            count_in_threads(&jobs),
+            expected,
+            "jobs {jobs:?}, {run} run (seed {seed}: replay with PTM_SEED={seed})"
+        );
+    }
+    assert_eq!(my_tally(), before, "the caller's own tally changed");
 }

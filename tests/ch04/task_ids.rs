@@ -1,5 +1,7 @@
 use std::time::{Duration, Instant};
 
+use support::crash::is_rerun;
+
 use crate::task_ids::{TaskReport, current_tid, listed_tasks, spawn_and_report, workers_belong};
 
 #[test]
@@ -64,13 +66,27 @@ fn reads_the_real_tids() {
 
 #[test]
 fn spawned_workers_are_tasks_of_this_process() {
-    let report = spawn_and_report(4).expect("spawn_and_report works");
+    // A fresh number of workers each run; with this many, workers that did not wait would
+    // mostly be gone before the list is read.
+    let seed = support::seeded::fresh();
+    let workers = support::seeded::Rng::new(seed).between(6, 12) as usize;
+    let report = spawn_and_report(workers).expect("spawn_and_report works");
     assert_eq!(report.pid, std::process::id() as i32, "pid");
     assert_eq!(report.caller_tid, support::threads::tid(), "caller_tid");
-    assert_eq!(report.worker_tids.len(), 4, "one TID per worker");
+    assert_eq!(
+        report.worker_tids.len(),
+        workers,
+        "one TID per worker ({workers} workers; seed {seed}: replay with PTM_SEED={seed})"
+    );
+    let missing: Vec<&i32> = report
+        .worker_tids
+        .iter()
+        .filter(|t| !report.listed.contains(t))
+        .collect();
     assert!(
-        report.worker_tids.iter().all(|t| report.listed.contains(t)),
-        "every worker was alive and listed when the list was read: {report:?}"
+        missing.is_empty(),
+        "workers {missing:?} were not in the list: read /proc/self/task after every worker \
+         reported its TID, while all of them are still waiting to be released: {report:?}"
     );
     assert!(workers_belong(&report), "{report:?}");
     // After join, the workers are gone. The kernel removes an exited thread's entry a
@@ -86,5 +102,52 @@ fn spawned_workers_are_tasks_of_this_process() {
             "workers still listed after join: were they joined? {now:?}"
         );
         std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// This test's full name: the isolated re-run is asked for it by name.
+const UNREADABLE: &str =
+    "grading::task_ids::an_unreadable_list_is_an_error_and_releases_the_workers";
+
+#[test]
+fn an_unreadable_list_is_an_error_and_releases_the_workers() {
+    if !is_rerun() {
+        // Running out of file descriptors is set up in a fresh copy of this test binary,
+        // where it cannot disturb other tests.
+        support::crash::isolated_test(
+            UNREADABLE,
+            Duration::from_secs(6),
+            "with /proc/self/task unreadable, did spawn_and_report release its workers \
+             before returning the error?",
+        );
+        return;
+    }
+    // Make every new file descriptor fail with EMFILE ("too many open files"): the limit
+    // is set to the lowest free descriptor, so opening the directory has no room.
+    let lowest_free = std::fs::File::open("/dev/null").map(|f| {
+        use std::os::fd::AsRawFd;
+        f.as_raw_fd()
+    });
+    let lowest_free = lowest_free.expect("/dev/null opens") as libc::rlim_t;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed to them.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        limit.rlim_cur = lowest_free;
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &limit), 0);
+    }
+    assert!(
+        listed_tasks().is_err(),
+        "listed_tasks returns the error of read_dir"
+    );
+    match spawn_and_report(3) {
+        Err(error) => println!("spawn_and_report returned the error: {error}"),
+        Ok(report) => panic!(
+            "spawn_and_report could not read /proc/self/task (too many open files), yet \
+             returned Ok: {report:?}. Return the error (after releasing the workers)."
+        ),
     }
 }

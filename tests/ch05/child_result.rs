@@ -5,6 +5,7 @@ use nix::sys::signal::{SigHandler, Signal, raise, signal};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 use support::crash::is_rerun;
+use support::seeded::{self, Rng};
 
 use crate::child_result::{JobError, PANICKED, outcome, run_in_child};
 
@@ -34,8 +35,66 @@ fn turns_wait_statuses_into_results() {
         .bind(|| insta::assert_snapshot!("ch05-child_result-statuses", report));
 }
 
+#[test]
+fn turns_fresh_statuses_into_results() {
+    // Fresh PIDs, codes and signals each run: no table copied from the snapshot fits.
+    let seed = seeded::fresh();
+    let mut rng = Rng::new(seed);
+    let pid = Pid::from_raw(rng.between(300, 4_000_000) as i32);
+    let code = rng.between(1, 255) as i32;
+    let signals = [
+        Signal::SIGHUP,
+        Signal::SIGINT,
+        Signal::SIGQUIT,
+        Signal::SIGBUS,
+        Signal::SIGFPE,
+        Signal::SIGUSR1,
+        Signal::SIGPIPE,
+        Signal::SIGALRM,
+        Signal::SIGTERM,
+    ];
+    let killer = signals[rng.between(0, signals.len() as u64 - 1) as usize];
+    let core = rng.between(0, 1) == 1;
+    let stopper = [Signal::SIGTSTP, Signal::SIGTTIN, Signal::SIGTTOU][rng.between(0, 2) as usize];
+    let cases = [
+        (WaitStatus::Exited(pid, 0), Ok(())),
+        (
+            WaitStatus::Exited(pid, code),
+            Err(JobError::Failed { code }),
+        ),
+        (
+            WaitStatus::Signaled(pid, killer, core),
+            Err(JobError::Killed {
+                signal: killer,
+                core_dumped: core,
+            }),
+        ),
+        (
+            WaitStatus::Stopped(pid, stopper),
+            Err(JobError::System(format!(
+                "not an ending: {:?}",
+                WaitStatus::Stopped(pid, stopper)
+            ))),
+        ),
+        (
+            WaitStatus::StillAlive,
+            Err(JobError::System("not an ending: StillAlive".into())),
+        ),
+    ];
+    for (status, expected) in cases {
+        assert_eq!(
+            outcome(status),
+            expected,
+            "outcome({status:?}) (seed {seed}: replay with PTM_SEED={seed})"
+        );
+    }
+}
+
 /// This test's full name: the isolated re-run is asked for it by name.
 const LIVE: &str = "grading::child_result::runs_real_jobs_in_children";
+
+/// Printed by the parent without a newline just before forking (see the live test).
+const UNWRITTEN: &str = "[the parent's unwritten line]";
 
 /// Crashing on purpose: no core file, and no panic message on stderr.
 fn quietly() {
@@ -48,14 +107,26 @@ fn runs_real_jobs_in_children() {
     if !is_rerun() {
         // libtest runs tests on threads; forking is done in a fresh copy of this test
         // binary that runs this one test alone.
-        support::crash::isolated_test(
+        let finished = support::crash::isolated_test(
             LIVE,
             Duration::from_secs(8),
             "does run_in_child wait for the child it forked, and does the child leave \
              with `_exit` after the job?",
         );
+        let copies = finished.stdout.matches(UNWRITTEN).count();
+        assert_eq!(
+            copies, 1,
+            "the parent's unwritten output appeared {copies} times, not once: a child wrote \
+             it out as it left. Leave the child with `libc::_exit`, which ends it at once, not \
+             with `std::process::exit` (which flushes the parent's buffers in the child) or by \
+             returning:\n{}",
+            finished.stdout
+        );
         return;
     }
+    // Text waiting in this process's stdout buffer (no newline yet) while the children are
+    // forked: each child gets a copy of the buffer, and must not write it out.
+    print!("{UNWRITTEN}");
     type Job = fn() -> i32;
     let jobs: [(&str, Job); 6] = [
         ("returns 0", || 0),
@@ -123,4 +194,44 @@ fn runs_real_jobs_in_children() {
         "a child was left unreaped"
     );
     println!("the parent survived all six jobs: {results:?}");
+}
+
+/// This test's full name: the isolated re-run is asked for it by name.
+const SYSTEM: &str = "grading::child_result::failed_fork_and_failed_wait_are_system_errors";
+
+#[test]
+fn failed_fork_and_failed_wait_are_system_errors() {
+    if !is_rerun() {
+        support::crash::isolated_test(
+            SYSTEM,
+            Duration::from_secs(8),
+            "does run_in_child return an error when fork or waitpid fails, instead of waiting \
+             for a child that was never made?",
+        );
+        return;
+    }
+    let mentions = |result: &Result<(), JobError>, names: [&str; 2]| match result {
+        Err(JobError::System(text)) => names.iter().any(|name| text.contains(name)),
+        _ => false,
+    };
+    // `fork` fails with EAGAIN here, as when a user's process limit is reached.
+    let no_fork = super::without_new_tasks(|| run_in_child(|| 0));
+    assert!(
+        mentions(&no_fork, ["EAGAIN", "Resource temporarily unavailable"]),
+        "fork failed with EAGAIN, and run_in_child returned {no_fork:?}: expected \
+         Err(JobError::System(..)) with the error's text"
+    );
+    // With SIGCHLD ignored, the kernel reaps children itself: waitpid waits for the child
+    // to end, then fails with ECHILD ("no child processes").
+    // SAFETY: installs SIG_IGN, not a handler: no code runs in signal context.
+    unsafe { signal(Signal::SIGCHLD, SigHandler::SigIgn) }.expect("ignore SIGCHLD");
+    let no_wait = run_in_child(|| 0);
+    // SAFETY: as above; puts back the default action.
+    unsafe { signal(Signal::SIGCHLD, SigHandler::SigDfl) }.expect("restore SIGCHLD");
+    assert!(
+        mentions(&no_wait, ["ECHILD", "No child processes"]),
+        "waitpid failed with ECHILD, and run_in_child returned {no_wait:?}: expected \
+         Err(JobError::System(..)) with the error's text"
+    );
+    println!("fork failed: {no_fork:?}; waitpid failed: {no_wait:?}");
 }

@@ -2,6 +2,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use nix::sys::resource::{Resource, setrlimit};
+use nix::sys::signal::{SigHandler, Signal, raise, signal};
 use nix::sys::wait::waitpid;
 use nix::unistd::{ForkResult, fork};
 use support::crash::{Ending, is_rerun};
@@ -64,19 +65,47 @@ fn task(input: &[u8]) -> u64 {
     input.iter().step_by(4096).map(|&b| u64::from(b)).sum()
 }
 
-fn crash() -> ! {
-    setrlimit(Resource::RLIMIT_CORE, 0, 0).ok();
-    std::process::abort()
+/// How a crashing task crashes: the two ways the exercise names.
+#[derive(Debug, Clone, Copy)]
+enum Crash {
+    Abort,
+    Segfault,
 }
 
-/// Runs `tasks` tasks over `input` the chosen way; task `crash_at` aborts instead.
-fn run_tasks(choice: Choice, tasks: usize, input: &[u8], crash_at: Option<usize>) {
+impl Crash {
+    fn name(self) -> &'static str {
+        match self {
+            Crash::Abort => "abort()",
+            Crash::Segfault => "SIGSEGV",
+        }
+    }
+}
+
+fn crash(how: Crash) -> ! {
+    setrlimit(Resource::RLIMIT_CORE, 0, 0).ok();
+    match how {
+        Crash::Abort => std::process::abort(),
+        Crash::Segfault => {
+            // Rust's runtime handles SIGSEGV (to report stack overflows) and returns from a
+            // signal that is not a real fault; put back the default action: terminate.
+            // SAFETY: installs SIG_DFL, not a handler: no code runs in signal context.
+            unsafe { signal(Signal::SIGSEGV, SigHandler::SigDfl) }.ok();
+            raise(Signal::SIGSEGV).ok();
+            std::process::abort()
+        }
+    }
+}
+
+/// Runs `tasks` tasks over `input` the chosen way; task `crash_at` crashes instead.
+fn run_tasks(choice: Choice, tasks: usize, input: &[u8], crash_at: Option<(usize, Crash)>) {
     match choice {
         Choice::Threads => std::thread::scope(|s| {
             for i in 0..tasks {
                 s.spawn(move || {
-                    if crash_at == Some(i) {
-                        crash()
+                    if let Some((at, how)) = crash_at
+                        && at == i
+                    {
+                        crash(how)
                     }
                     black_box(task(input))
                 });
@@ -89,8 +118,10 @@ fn run_tasks(choice: Choice, tasks: usize, input: &[u8], crash_at: Option<usize>
                 // async-signal-safe, as a fork from a multi-threaded process requires.
                 match unsafe { fork() }.expect("fork") {
                     ForkResult::Child => {
-                        if crash_at == Some(i) {
-                            crash()
+                        if let Some((at, how)) = crash_at
+                            && at == i
+                        {
+                            crash(how)
                         }
                         black_box(task(input));
                         // SAFETY: leave the child at once, running none of the test's code.
@@ -108,13 +139,13 @@ fn run_tasks(choice: Choice, tasks: usize, input: &[u8], crash_at: Option<usize>
 
 /// Runs a workload with one crashing task inside a throwaway "caller" process and
 /// reports how that caller ended: it should exit 0, having survived.
-fn caller_with_a_crashing_task(choice: Choice, workload: &Workload) -> Ending {
+fn caller_with_a_crashing_task(choice: Choice, workload: &Workload, how: Crash) -> Ending {
     let input = vec![1u8; workload.input_bytes];
     // SAFETY: this runs only in the isolated re-run, whose other thread (libtest's main)
     // is blocked waiting for this test and holds no lock.
     match unsafe { fork() }.expect("fork") {
         ForkResult::Child => {
-            run_tasks(choice, workload.tasks, &input, Some(1));
+            run_tasks(choice, workload.tasks, &input, Some((1, how)));
             // SAFETY: leave the caller at once, running none of the test's code.
             unsafe { libc::_exit(0) }
         }
@@ -142,6 +173,63 @@ fn time(choice: Choice, workload: &Workload, input: &[u8]) -> Duration {
     samples[2]
 }
 
+/// Five fresh workloads: sizes and task counts drawn so that neither input size nor task
+/// count tells the answer (a small plain one and a large crash-prone one, many tasks and
+/// few), and plain ones with enough tasks that forking them all is clearly the slower way.
+fn fresh_workloads(seed: u64) -> Vec<Workload> {
+    let mut rng = support::seeded::Rng::new(seed);
+    let mut draw =
+        |name: &'static str, tasks: (u64, u64), kib: (u64, u64), crash, untrusted| Workload {
+            name,
+            tasks: rng.between(tasks.0, tasks.1) as usize,
+            input_bytes: rng.between(kib.0, kib.1) as usize * 1024,
+            may_crash: crash,
+            untrusted,
+        };
+    let mut fresh = vec![
+        draw(
+            "fresh: checksum a config file's lines",
+            (24, 64),
+            (0, 512),
+            false,
+            false,
+        ),
+        draw(
+            "fresh: hash the blocks of a disk image",
+            (24, 64),
+            (8192, 16384),
+            false,
+            false,
+        ),
+        draw(
+            "fresh: decode videos with a codec that aborts",
+            (24, 64),
+            (8192, 16384),
+            true,
+            false,
+        ),
+        draw(
+            "fresh: run filters written by visitors",
+            (2, 8),
+            (0, 512),
+            false,
+            true,
+        ),
+        draw(
+            "fresh: call a flaky driver on visitors' data",
+            (2, 64),
+            (0, 16384),
+            true,
+            true,
+        ),
+    ];
+    // Shuffle, so that position tells nothing either.
+    for i in (1..fresh.len()).rev() {
+        fresh.swap(i, rng.between(0, i as u64) as usize);
+    }
+    fresh
+}
+
 const LIVE: &str = "grading::threads_or_processes::choices_hold_up_when_measured";
 
 #[test]
@@ -155,19 +243,42 @@ fn choices_hold_up_when_measured() {
         );
         return;
     }
-    for workload in &WORKLOADS {
+    // The snapshot's workloads, and five fresh ones each run, so that no table of answers
+    // copied from the snapshot fits.
+    let seed = support::seeded::fresh();
+    let fresh = fresh_workloads(seed);
+    println!("five fresh workloads from seed {seed} (replay with PTM_SEED={seed}):");
+    for w in &fresh {
+        println!(
+            "  {}: {} tasks, {} KiB each, may_crash {}, untrusted {}",
+            w.name,
+            w.tasks,
+            w.input_bytes / 1024,
+            w.may_crash,
+            w.untrusted
+        );
+    }
+    for (n, workload) in WORKLOADS.iter().chain(&fresh).enumerate() {
         let chosen = choose(workload);
         if workload.may_crash || workload.untrusted {
-            let ending = caller_with_a_crashing_task(chosen, workload);
+            // Crashing workloads take turns: one task aborts, or one segfaults.
+            let how = if n % 2 == 0 {
+                Crash::Abort
+            } else {
+                Crash::Segfault
+            };
+            let ending = caller_with_a_crashing_task(chosen, workload, how);
             assert_eq!(
                 ending,
                 Ending::Exited(0),
-                "{}: with {chosen:?}, one crashing task took the caller down ({ending})",
-                workload.name
+                "{}: with {chosen:?}, one task's {} took the caller down ({ending})",
+                workload.name,
+                how.name()
             );
             println!(
-                "{}: {chosen:?}, the caller survived a crashing task",
-                workload.name
+                "{}: {chosen:?}, the caller survived a task's {}",
+                workload.name,
+                how.name()
             );
         } else {
             let input = vec![1u8; workload.input_bytes];
