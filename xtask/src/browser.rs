@@ -341,17 +341,17 @@ fn run_chromium_within(chromium: &Path, args: &[OsString], timeout: Duration) ->
 }
 
 fn file_url(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    /// Bytes a path keeps as they are in a URL; everything else is `%XX`.
+    const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut url = String::from("file://");
-    for byte in absolute.to_string_lossy().bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                url.push(char::from(byte));
-            }
-            _ => url.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    url
+    let encoded = percent_encoding::percent_encode(absolute.as_os_str().as_bytes(), ESCAPED);
+    format!("file://{encoded}")
 }
 
 /// A fresh folder under the system temp folder, removed when dropped: each Chromium run
@@ -501,138 +501,44 @@ struct Scanned {
     diagram_roles: Vec<String>,
 }
 
-/// A small start-tag scanner, enough for the HTML mdBook writes: comments are skipped and
-/// so is the content of `<script>` and `<style>`, where a `<` is not a tag.
+/// The links, ids and diagram roles of a page, parsed as a browser parses it (html5ever,
+/// through scraper): text in scripts, styles and comments is not markup, entities are
+/// decoded, tag and attribute names are case-insensitive.
 fn scan_html(html: &str) -> Scanned {
+    let document = scraper::Html::parse_document(html);
     let mut scanned = Scanned::default();
-    let bytes = html.as_bytes();
-    let mut at = 0;
-    while let Some(offset) = html[at..].find('<') {
-        at += offset;
-        let rest = &html[at..];
-        if rest.starts_with("<!--") {
-            at += rest.find("-->").map_or(rest.len(), |end| end + 3);
-            continue;
-        }
-        let name_len = rest[1..]
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len() - 1);
-        if name_len == 0 || !bytes[at + 1].is_ascii_alphabetic() {
-            // `</x>`, `<!DOCTYPE>`, or a stray `<`.
-            at += 1;
-            continue;
-        }
-        let name = rest[1..=name_len].to_ascii_lowercase();
-        let (attributes, tag_len) = attributes(&rest[1 + name_len..]);
-        at += 1 + name_len + tag_len;
-        for (key, value) in attributes {
-            let takes_src = matches!(
-                name.as_str(),
-                "script" | "img" | "iframe" | "source" | "audio" | "video"
-            );
-            match key.as_str() {
-                "href" => scanned.links.push(value),
-                "src" if takes_src => scanned.links.push(value),
+    for element in document
+        .tree
+        .nodes()
+        .filter_map(|node| node.value().as_element())
+    {
+        let takes_src = matches!(
+            element.name(),
+            "script" | "img" | "iframe" | "source" | "audio" | "video"
+        );
+        for (key, value) in element.attrs() {
+            match key {
+                "href" => scanned.links.push(value.to_owned()),
+                "src" if takes_src => scanned.links.push(value.to_owned()),
                 "id" => {
-                    scanned.ids.insert(value);
+                    scanned.ids.insert(value.to_owned());
                 }
-                "name" if name == "a" => {
-                    scanned.ids.insert(value);
+                "name" if element.name() == "a" => {
+                    scanned.ids.insert(value.to_owned());
                 }
-                "aria-roledescription" => scanned.diagram_roles.push(value),
+                "aria-roledescription" => scanned.diagram_roles.push(value.to_owned()),
                 _ => {}
             }
-        }
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            let lower = html[at..].to_ascii_lowercase();
-            at += lower.find(&close).unwrap_or(lower.len());
         }
     }
     scanned
 }
 
-/// The attributes of a start tag, from just after its name; returns them (names in lower
-/// case, values with entities decoded) and how many bytes the rest of the tag took.
-fn attributes(tag: &str) -> (Vec<(String, String)>, usize) {
-    let bytes = tag.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    loop {
-        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            return (found, i);
-        }
-        if bytes[i] == b'>' {
-            return (found, i + 1);
-        }
-        let start = i;
-        while i < bytes.len() && !b" \t\r\n=>/".contains(&bytes[i]) {
-            i += 1;
-        }
-        let key = tag[start..i].to_ascii_lowercase();
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value = String::new();
-        if i < bytes.len() && bytes[i] == b'=' {
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
-                let quote = bytes[i];
-                let begin = i + 1;
-                let end = tag[begin..]
-                    .find(char::from(quote))
-                    .map_or(tag.len(), |e| begin + e);
-                value = decode_entities(&tag[begin..end]);
-                i = (end + 1).min(tag.len());
-            } else {
-                let begin = i;
-                while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
-                    i += 1;
-                }
-                value = decode_entities(&tag[begin..i]);
-            }
-        }
-        if !key.is_empty() {
-            found.push((key, value));
-        }
-    }
-}
-
-/// The entities mdBook and pulldown-cmark write in attribute values.
-fn decode_entities(value: &str) -> String {
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 /// `%20` → space; anything that is not a valid escape stays as written.
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(u8::try_from(high * 16 + low).expect("two hex digits fit in a byte"));
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -666,6 +572,323 @@ fn check_search_index(book: &Path, pages: &[String]) -> Result<Vec<String>> {
         })
         .map(|page| format!("{page}: not in the search index {}", shown(book, index)))
         .collect())
+}
+
+// ---------------------------------------------------------------------------------------
+// Self-test: faults put into a copy of the built book on purpose must all be reported
+
+/// One deliberate fault and what the check must say about it.
+struct Fault {
+    what: String,
+    /// Each must be part of some reported line.
+    required: Vec<String>,
+    /// Knock-on reports this fault explains (a deleted page's incoming links), by substring.
+    explains: Vec<String>,
+}
+
+/// What `self_test` found.
+#[derive(Debug)]
+pub struct SelfTest {
+    /// Each fault, with the reports it should have caused but did not (empty: caught).
+    pub faults: Vec<(String, Vec<String>)>,
+    /// Reported lines no fault explains: the unbroken book has a problem, or a fault was
+    /// reported in an unexpected way.
+    pub unexplained: Vec<String>,
+}
+
+impl SelfTest {
+    pub fn passed(&self) -> bool {
+        self.unexplained.is_empty() && self.faults.iter().all(|(_, missed)| missed.is_empty())
+    }
+}
+
+impl std::fmt::Display for SelfTest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (what, missed) in &self.faults {
+            if missed.is_empty() {
+                writeln!(f, "✓ caught: {what}")?;
+            } else {
+                writeln!(f, "✗ missed: {what}; no report containing:")?;
+                for line in missed {
+                    writeln!(f, "      {line}")?;
+                }
+            }
+        }
+        for line in &self.unexplained {
+            writeln!(f, "✗ reported, but no deliberate fault explains it: {line}")?;
+        }
+        let caught = self.faults.iter().filter(|(_, m)| m.is_empty()).count();
+        write!(
+            f,
+            "browser check self-test: {caught} of {} deliberate faults caught, {} unexplained report(s)",
+            self.faults.len(),
+            self.unexplained.len()
+        )
+    }
+}
+
+/// Copies the built book (and its markdown) into a scratch folder, breaks the copy in ten
+/// ways a real edit could, runs the whole check on it, and says which faults it reported.
+pub fn self_test(root: &Path) -> Result<SelfTest> {
+    let scratch = Scratch::new()?;
+    let copy = scratch.0.join("root");
+    if !root.join("target/book/index.html").is_file() {
+        bail!("no built book to break; {NOT_BUILT}");
+    }
+    copy_dir(&root.join("book"), &copy.join("book"))?;
+    copy_dir(&root.join("target/book"), &copy.join("target/book"))?;
+    let faults = break_book(&copy)?;
+    let problems = check_rendered_book(&copy, None)?;
+    let found = |needle: &String| problems.iter().any(|line| line.contains(needle.as_str()));
+    let unexplained = problems
+        .iter()
+        .filter(|line| {
+            !faults.iter().any(|fault| {
+                (fault.required.iter())
+                    .chain(&fault.explains)
+                    .any(|needle| line.contains(needle.as_str()))
+            })
+        })
+        .cloned()
+        .collect();
+    Ok(SelfTest {
+        faults: faults
+            .into_iter()
+            .map(|fault| {
+                let missed = fault.required.into_iter().filter(|r| !found(r)).collect();
+                (fault.what, missed)
+            })
+            .collect(),
+        unexplained,
+    })
+}
+
+/// The ten faults, each in the built HTML of the book at `root` (the markdown stays as it
+/// was, as it would when a build goes wrong). Fails if the book has no place for one.
+fn break_book(root: &Path) -> Result<Vec<Fault>> {
+    let book = root.join("target/book");
+    let summary = std::fs::read_to_string(root.join("book/SUMMARY.md"))?;
+    let mut pages = Vec::new(); // (page, mermaid blocks in its markdown)
+    for chapter in summary_chapters(&summary) {
+        let html = html_name(&chapter);
+        if book.join(&html).is_file() {
+            let markdown = std::fs::read_to_string(root.join("book").join(&chapter))?;
+            pages.push((html, mermaid_blocks(&markdown)));
+        }
+    }
+    let with_diagrams: Vec<&(String, usize)> = pages.iter().filter(|(_, n)| *n > 0).collect();
+    let [(bad_diagram, _), (lost_diagram, diagrams), ..] = with_diagrams[..] else {
+        bail!("the self-test needs two chapters with mermaid diagrams");
+    };
+    let plain: Vec<&String> = (pages.iter())
+        .map(|(page, _)| page)
+        .filter(|page| *page != bad_diagram && *page != lost_diagram)
+        .collect();
+    let Some((deleted, hosts)) = plain.split_last().filter(|(_, rest)| !rest.is_empty()) else {
+        bail!("the self-test needs at least two chapters without a broken diagram");
+    };
+    let mut host = hosts.iter().cycle().map(|page| page.as_str());
+    let mut faults = Vec::new();
+    let mut fault = |what: String, required: Vec<String>, explains: Vec<String>| {
+        faults.push(Fault {
+            what,
+            required,
+            explains,
+        });
+    };
+
+    // A diagram with a line mermaid cannot parse: it draws "Syntax error in text".
+    edit(&book, bad_diagram, |html| {
+        let at = html.find(MERMAID_PRE)? + MERMAID_PRE.len();
+        let line_end = at + html[at..].find('\n')?;
+        Some(format!(
+            "{}\n    a --> --> b{}",
+            &html[..line_end],
+            &html[line_end..]
+        ))
+    })?;
+    fault(
+        format!("{bad_diagram}: a mermaid line that does not parse"),
+        vec![format!(
+            "{bad_diagram}: 1 mermaid diagram(s) failed to parse"
+        )],
+        vec![format!("{bad_diagram}: the markdown has")],
+    );
+
+    // A diagram lost between the markdown and the page.
+    edit(&book, lost_diagram, |html| {
+        let start = html.find(MERMAID_PRE)?;
+        let end = start + html[start..].find("</pre>")? + "</pre>".len();
+        Some(format!("{}{}", &html[..start], &html[end..]))
+    })?;
+    fault(
+        format!("{lost_diagram}: a mermaid diagram missing from the page"),
+        vec![format!(
+            "{lost_diagram}: the markdown has {diagrams} mermaid block(s) but the browser drew {}",
+            diagrams - 1
+        )],
+        vec![],
+    );
+
+    let page = host.next().expect("cycle over a non-empty list");
+    append(&book, page, "<script>no_such_function();</script>")?;
+    fault(
+        format!("{page}: a script that throws"),
+        vec![format!(
+            "{page}: JavaScript error: \"Uncaught ReferenceError: no_such_function"
+        )],
+        vec![],
+    );
+
+    let page = host.next().expect("cycle over a non-empty list");
+    append(
+        &book,
+        page,
+        "<script>console.log('left-over debug output');</script>",
+    )?;
+    fault(
+        format!("{page}: a console message left in"),
+        vec![format!("{page}: console message")],
+        vec![],
+    );
+
+    let page = host.next().expect("cycle over a non-empty list");
+    append(
+        &book,
+        page,
+        r#"<a href="no-such-chapter.html">a</a><a href="../outside.html">b</a><a href="/index.html">c</a>"#,
+    )?;
+    fault(
+        format!("{page}: dead links (a page that does not exist, outside the book, absolute)"),
+        vec![
+            format!("{page}: link no-such-chapter.html: no such file"),
+            format!("{page}: link ../outside.html: points outside the book"),
+            format!("{page}: link /index.html: an absolute path"),
+        ],
+        vec![],
+    );
+
+    let page = host.next().expect("cycle over a non-empty list");
+    append(
+        &book,
+        page,
+        &format!(r##"<a href="{lost_diagram}#no-such-section">x</a>"##),
+    )?;
+    fault(
+        format!("{page}: a link to a section {lost_diagram} does not have"),
+        vec![format!(
+            "{page}: link {lost_diagram}#no-such-section: no anchor `no-such-section` in {lost_diagram}"
+        )],
+        vec![],
+    );
+
+    // A heading renamed while its own link (and maybe others) still point at the old id.
+    let page = host.next().expect("cycle over a non-empty list");
+    let mut heading = String::new();
+    edit(&book, page, |html| {
+        let marker = r##"class="header" href="#"##;
+        let at = html.find(marker)? + marker.len();
+        heading = html[at..at + html[at..].find('"')?].to_owned();
+        let id = format!(r#"id="{heading}""#);
+        html.contains(&id)
+            .then(|| html.replacen(&id, &format!(r#"id="{heading}-renamed""#), 1))
+    })?;
+    fault(
+        format!("{page}: a heading's id changed under its links"),
+        vec![format!(
+            "{page}: link #{heading}: no anchor `{heading}` in {page}"
+        )],
+        vec![format!("no anchor `{heading}`")],
+    );
+
+    let page = host.next().expect("cycle over a non-empty list");
+    append(
+        &book,
+        page,
+        r#"<img src="images/no-such-figure.png" alt="">"#,
+    )?;
+    fault(
+        format!("{page}: an image that was never copied into the book"),
+        vec![format!(
+            "{page}: link images/no-such-figure.png: no such file"
+        )],
+        vec![],
+    );
+
+    std::fs::remove_file(book.join(deleted))?;
+    fault(
+        format!("{deleted}: a chapter SUMMARY.md lists, missing from the build"),
+        vec![format!(
+            "{deleted}: not in the built book although SUMMARY.md lists"
+        )],
+        // The sidebar and the neighbours' next/previous buttons still link to it.
+        vec![format!("link {deleted}")],
+    );
+
+    let page = host.next().expect("cycle over a non-empty list");
+    let index = std::fs::read_dir(&book)?
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .find(|path| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            name.starts_with("searchindex") && name.ends_with(".js")
+        })
+        .context("the built book has no searchindex*.js")?;
+    let text = std::fs::read_to_string(&index)?;
+    let without = text
+        .replace(&format!("\"{page}#"), "\"removed.html#")
+        .replace(&format!("\"{page}\""), "\"removed.html\"");
+    if without == text {
+        bail!(
+            "the self-test found no entry for {page} in {}",
+            index.display()
+        );
+    }
+    std::fs::write(&index, without)?;
+    fault(
+        format!("{page}: a chapter left out of the search index"),
+        vec![format!("{page}: not in the search index")],
+        vec![],
+    );
+    Ok(faults)
+}
+
+/// How mdbook-mermaid writes a diagram into the page.
+const MERMAID_PRE: &str = r#"<pre class="mermaid">"#;
+
+/// Rewrites `book/page` with `change`, which returns `None` where it found no place for
+/// its fault (then the self-test fails rather than test less than it says).
+fn edit(book: &Path, page: &str, change: impl FnOnce(&str) -> Option<String>) -> Result<()> {
+    let path = book.join(page);
+    let html = std::fs::read_to_string(&path)?;
+    let changed = change(&html)
+        .with_context(|| format!("the self-test found no place for its fault in {page}"))?;
+    std::fs::write(&path, changed)?;
+    Ok(())
+}
+
+/// Adds `markup` at the end of the page's body.
+fn append(book: &Path, page: &str, markup: &str) -> Result<()> {
+    edit(book, page, |html| {
+        let end = html.rfind("</body>")?;
+        Some(format!("{}{markup}\n{}", &html[..end], &html[end..]))
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("failed to create {}", to.display()))?;
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("failed to list {}", from.display()))?
+    {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("failed to copy {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 const NOT_BUILT: &str = "build it first with `cargo xtask book`.";
@@ -916,6 +1139,18 @@ mod tests {
             page("quiet.html", "document.title = 'fine'"),
             Vec::<String>::new()
         );
+    }
+
+    /// The proof that the check still catches what it was built to catch. It needs Chromium
+    /// and the built book, so it is not in the default run; `cargo xtask test` runs the same
+    /// self-test as a step, and by hand: `cargo xtask book --check --self-test`, or
+    /// `cargo test -p xtask -- --ignored deliberate_faults`.
+    #[test]
+    #[ignore = "needs chromium and the built book (cargo xtask book)"]
+    fn deliberate_faults_in_the_built_book_are_all_reported() {
+        let report = self_test(&crate::catalog::repo_root()).unwrap();
+        assert!(report.passed(), "{report}");
+        assert_eq!(report.faults.len(), 10, "{report}");
     }
 
     #[test]
