@@ -23,6 +23,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+mod faults;
+pub use faults::self_test;
+
+/// A text file, or an error that names it.
+fn text_of(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("failed to read {}", path.display()))
+}
+
 /// How long one Chromium run may take before it is killed. A page takes about a second.
 const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -37,10 +45,7 @@ pub fn check_rendered_book(root: &Path, screenshots: Option<&Path>) -> Result<Ve
     if !book.join("index.html").is_file() {
         bail!("{} has no built book; {NOT_BUILT}", book.display());
     }
-    let summary_path = root.join("book/SUMMARY.md");
-    let summary = std::fs::read_to_string(&summary_path)
-        .with_context(|| format!("failed to read {}", summary_path.display()))?;
-    let chapters = summary_chapters(&summary);
+    let chapters = summary_chapters(&text_of(&root.join("book/SUMMARY.md"))?);
     let chromium = find_chromium()?;
     if let Some(dir) = screenshots {
         std::fs::create_dir_all(dir)
@@ -58,9 +63,7 @@ pub fn check_rendered_book(root: &Path, screenshots: Option<&Path>) -> Result<Ve
             ));
             continue;
         }
-        let source = root.join("book").join(chapter);
-        let markdown = std::fs::read_to_string(&source)
-            .with_context(|| format!("failed to read {}", source.display()))?;
+        let markdown = text_of(&root.join("book").join(chapter))?;
         problems.extend(check_page(&chromium, &page, &html, &markdown)?);
         if let Some(dir) = screenshots {
             screenshot(&chromium, &page, &dir.join(&html).with_extension("png"))?;
@@ -390,8 +393,7 @@ fn check_links(book: &Path, pages: &[String]) -> Result<Vec<String>> {
     let mut ids: HashMap<PathBuf, HashSet<String>> = HashMap::new();
     for page in pages {
         let page_path = book.join(page);
-        let text = std::fs::read_to_string(&page_path)
-            .with_context(|| format!("failed to read {}", page_path.display()))?;
+        let text = text_of(&page_path)?;
         let scanned = scan_html(&text);
         ids.insert(page_path.clone(), scanned.ids);
         for link in scanned.links {
@@ -563,8 +565,7 @@ fn check_search_index(book: &Path, pages: &[String]) -> Result<Vec<String>> {
             book.display()
         )]);
     };
-    let text = std::fs::read_to_string(index)
-        .with_context(|| format!("failed to read {}", index.display()))?;
+    let text = text_of(index)?;
     Ok(pages
         .iter()
         .filter(|page| {
@@ -572,323 +573,6 @@ fn check_search_index(book: &Path, pages: &[String]) -> Result<Vec<String>> {
         })
         .map(|page| format!("{page}: not in the search index {}", shown(book, index)))
         .collect())
-}
-
-// ---------------------------------------------------------------------------------------
-// Self-test: faults put into a copy of the built book on purpose must all be reported
-
-/// One deliberate fault and what the check must say about it.
-struct Fault {
-    what: String,
-    /// Each must be part of some reported line.
-    required: Vec<String>,
-    /// Knock-on reports this fault explains (a deleted page's incoming links), by substring.
-    explains: Vec<String>,
-}
-
-/// What `self_test` found.
-#[derive(Debug)]
-pub struct SelfTest {
-    /// Each fault, with the reports it should have caused but did not (empty: caught).
-    pub faults: Vec<(String, Vec<String>)>,
-    /// Reported lines no fault explains: the unbroken book has a problem, or a fault was
-    /// reported in an unexpected way.
-    pub unexplained: Vec<String>,
-}
-
-impl SelfTest {
-    pub fn passed(&self) -> bool {
-        self.unexplained.is_empty() && self.faults.iter().all(|(_, missed)| missed.is_empty())
-    }
-}
-
-impl std::fmt::Display for SelfTest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (what, missed) in &self.faults {
-            if missed.is_empty() {
-                writeln!(f, "✓ caught: {what}")?;
-            } else {
-                writeln!(f, "✗ missed: {what}; no report containing:")?;
-                for line in missed {
-                    writeln!(f, "      {line}")?;
-                }
-            }
-        }
-        for line in &self.unexplained {
-            writeln!(f, "✗ reported, but no deliberate fault explains it: {line}")?;
-        }
-        let caught = self.faults.iter().filter(|(_, m)| m.is_empty()).count();
-        write!(
-            f,
-            "browser check self-test: {caught} of {} deliberate faults caught, {} unexplained report(s)",
-            self.faults.len(),
-            self.unexplained.len()
-        )
-    }
-}
-
-/// Copies the built book (and its markdown) into a scratch folder, breaks the copy in ten
-/// ways a real edit could, runs the whole check on it, and says which faults it reported.
-pub fn self_test(root: &Path) -> Result<SelfTest> {
-    let scratch = Scratch::new()?;
-    let copy = scratch.0.join("root");
-    if !root.join("target/book/index.html").is_file() {
-        bail!("no built book to break; {NOT_BUILT}");
-    }
-    copy_dir(&root.join("book"), &copy.join("book"))?;
-    copy_dir(&root.join("target/book"), &copy.join("target/book"))?;
-    let faults = break_book(&copy)?;
-    let problems = check_rendered_book(&copy, None)?;
-    let found = |needle: &String| problems.iter().any(|line| line.contains(needle.as_str()));
-    let unexplained = problems
-        .iter()
-        .filter(|line| {
-            !faults.iter().any(|fault| {
-                (fault.required.iter())
-                    .chain(&fault.explains)
-                    .any(|needle| line.contains(needle.as_str()))
-            })
-        })
-        .cloned()
-        .collect();
-    Ok(SelfTest {
-        faults: faults
-            .into_iter()
-            .map(|fault| {
-                let missed = fault.required.into_iter().filter(|r| !found(r)).collect();
-                (fault.what, missed)
-            })
-            .collect(),
-        unexplained,
-    })
-}
-
-/// The ten faults, each in the built HTML of the book at `root` (the markdown stays as it
-/// was, as it would when a build goes wrong). Fails if the book has no place for one.
-fn break_book(root: &Path) -> Result<Vec<Fault>> {
-    let book = root.join("target/book");
-    let summary = std::fs::read_to_string(root.join("book/SUMMARY.md"))?;
-    let mut pages = Vec::new(); // (page, mermaid blocks in its markdown)
-    for chapter in summary_chapters(&summary) {
-        let html = html_name(&chapter);
-        if book.join(&html).is_file() {
-            let markdown = std::fs::read_to_string(root.join("book").join(&chapter))?;
-            pages.push((html, mermaid_blocks(&markdown)));
-        }
-    }
-    let with_diagrams: Vec<&(String, usize)> = pages.iter().filter(|(_, n)| *n > 0).collect();
-    let [(bad_diagram, _), (lost_diagram, diagrams), ..] = with_diagrams[..] else {
-        bail!("the self-test needs two chapters with mermaid diagrams");
-    };
-    let plain: Vec<&String> = (pages.iter())
-        .map(|(page, _)| page)
-        .filter(|page| *page != bad_diagram && *page != lost_diagram)
-        .collect();
-    let Some((deleted, hosts)) = plain.split_last().filter(|(_, rest)| !rest.is_empty()) else {
-        bail!("the self-test needs at least two chapters without a broken diagram");
-    };
-    let mut host = hosts.iter().cycle().map(|page| page.as_str());
-    let mut faults = Vec::new();
-    let mut fault = |what: String, required: Vec<String>, explains: Vec<String>| {
-        faults.push(Fault {
-            what,
-            required,
-            explains,
-        });
-    };
-
-    // A diagram with a line mermaid cannot parse: it draws "Syntax error in text".
-    edit(&book, bad_diagram, |html| {
-        let at = html.find(MERMAID_PRE)? + MERMAID_PRE.len();
-        let line_end = at + html[at..].find('\n')?;
-        Some(format!(
-            "{}\n    a --> --> b{}",
-            &html[..line_end],
-            &html[line_end..]
-        ))
-    })?;
-    fault(
-        format!("{bad_diagram}: a mermaid line that does not parse"),
-        vec![format!(
-            "{bad_diagram}: 1 mermaid diagram(s) failed to parse"
-        )],
-        vec![format!("{bad_diagram}: the markdown has")],
-    );
-
-    // A diagram lost between the markdown and the page.
-    edit(&book, lost_diagram, |html| {
-        let start = html.find(MERMAID_PRE)?;
-        let end = start + html[start..].find("</pre>")? + "</pre>".len();
-        Some(format!("{}{}", &html[..start], &html[end..]))
-    })?;
-    fault(
-        format!("{lost_diagram}: a mermaid diagram missing from the page"),
-        vec![format!(
-            "{lost_diagram}: the markdown has {diagrams} mermaid block(s) but the browser drew {}",
-            diagrams - 1
-        )],
-        vec![],
-    );
-
-    let page = host.next().expect("cycle over a non-empty list");
-    append(&book, page, "<script>no_such_function();</script>")?;
-    fault(
-        format!("{page}: a script that throws"),
-        vec![format!(
-            "{page}: JavaScript error: \"Uncaught ReferenceError: no_such_function"
-        )],
-        vec![],
-    );
-
-    let page = host.next().expect("cycle over a non-empty list");
-    append(
-        &book,
-        page,
-        "<script>console.log('left-over debug output');</script>",
-    )?;
-    fault(
-        format!("{page}: a console message left in"),
-        vec![format!("{page}: console message")],
-        vec![],
-    );
-
-    let page = host.next().expect("cycle over a non-empty list");
-    append(
-        &book,
-        page,
-        r#"<a href="no-such-chapter.html">a</a><a href="../outside.html">b</a><a href="/index.html">c</a>"#,
-    )?;
-    fault(
-        format!("{page}: dead links (a page that does not exist, outside the book, absolute)"),
-        vec![
-            format!("{page}: link no-such-chapter.html: no such file"),
-            format!("{page}: link ../outside.html: points outside the book"),
-            format!("{page}: link /index.html: an absolute path"),
-        ],
-        vec![],
-    );
-
-    let page = host.next().expect("cycle over a non-empty list");
-    append(
-        &book,
-        page,
-        &format!(r##"<a href="{lost_diagram}#no-such-section">x</a>"##),
-    )?;
-    fault(
-        format!("{page}: a link to a section {lost_diagram} does not have"),
-        vec![format!(
-            "{page}: link {lost_diagram}#no-such-section: no anchor `no-such-section` in {lost_diagram}"
-        )],
-        vec![],
-    );
-
-    // A heading renamed while its own link (and maybe others) still point at the old id.
-    let page = host.next().expect("cycle over a non-empty list");
-    let mut heading = String::new();
-    edit(&book, page, |html| {
-        let marker = r##"class="header" href="#"##;
-        let at = html.find(marker)? + marker.len();
-        heading = html[at..at + html[at..].find('"')?].to_owned();
-        let id = format!(r#"id="{heading}""#);
-        html.contains(&id)
-            .then(|| html.replacen(&id, &format!(r#"id="{heading}-renamed""#), 1))
-    })?;
-    fault(
-        format!("{page}: a heading's id changed under its links"),
-        vec![format!(
-            "{page}: link #{heading}: no anchor `{heading}` in {page}"
-        )],
-        vec![format!("no anchor `{heading}`")],
-    );
-
-    let page = host.next().expect("cycle over a non-empty list");
-    append(
-        &book,
-        page,
-        r#"<img src="images/no-such-figure.png" alt="">"#,
-    )?;
-    fault(
-        format!("{page}: an image that was never copied into the book"),
-        vec![format!(
-            "{page}: link images/no-such-figure.png: no such file"
-        )],
-        vec![],
-    );
-
-    std::fs::remove_file(book.join(deleted))?;
-    fault(
-        format!("{deleted}: a chapter SUMMARY.md lists, missing from the build"),
-        vec![format!(
-            "{deleted}: not in the built book although SUMMARY.md lists"
-        )],
-        // The sidebar and the neighbours' next/previous buttons still link to it.
-        vec![format!("link {deleted}")],
-    );
-
-    let page = host.next().expect("cycle over a non-empty list");
-    let index = std::fs::read_dir(&book)?
-        .filter_map(|entry| Some(entry.ok()?.path()))
-        .find(|path| {
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            name.starts_with("searchindex") && name.ends_with(".js")
-        })
-        .context("the built book has no searchindex*.js")?;
-    let text = std::fs::read_to_string(&index)?;
-    let without = text
-        .replace(&format!("\"{page}#"), "\"removed.html#")
-        .replace(&format!("\"{page}\""), "\"removed.html\"");
-    if without == text {
-        bail!(
-            "the self-test found no entry for {page} in {}",
-            index.display()
-        );
-    }
-    std::fs::write(&index, without)?;
-    fault(
-        format!("{page}: a chapter left out of the search index"),
-        vec![format!("{page}: not in the search index")],
-        vec![],
-    );
-    Ok(faults)
-}
-
-/// How mdbook-mermaid writes a diagram into the page.
-const MERMAID_PRE: &str = r#"<pre class="mermaid">"#;
-
-/// Rewrites `book/page` with `change`, which returns `None` where it found no place for
-/// its fault (then the self-test fails rather than test less than it says).
-fn edit(book: &Path, page: &str, change: impl FnOnce(&str) -> Option<String>) -> Result<()> {
-    let path = book.join(page);
-    let html = std::fs::read_to_string(&path)?;
-    let changed = change(&html)
-        .with_context(|| format!("the self-test found no place for its fault in {page}"))?;
-    std::fs::write(&path, changed)?;
-    Ok(())
-}
-
-/// Adds `markup` at the end of the page's body.
-fn append(book: &Path, page: &str, markup: &str) -> Result<()> {
-    edit(book, page, |html| {
-        let end = html.rfind("</body>")?;
-        Some(format!("{}{markup}\n{}", &html[..end], &html[end..]))
-    })
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).with_context(|| format!("failed to create {}", to.display()))?;
-    for entry in
-        std::fs::read_dir(from).with_context(|| format!("failed to list {}", from.display()))?
-    {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)
-                .with_context(|| format!("failed to copy {}", entry.path().display()))?;
-        }
-    }
-    Ok(())
 }
 
 const NOT_BUILT: &str = "build it first with `cargo xtask book`.";
@@ -1139,18 +823,6 @@ mod tests {
             page("quiet.html", "document.title = 'fine'"),
             Vec::<String>::new()
         );
-    }
-
-    /// The proof that the check still catches what it was built to catch. It needs Chromium
-    /// and the built book, so it is not in the default run; `cargo xtask test` runs the same
-    /// self-test as a step, and by hand: `cargo xtask book --check --self-test`, or
-    /// `cargo test -p xtask -- --ignored deliberate_faults`.
-    #[test]
-    #[ignore = "needs chromium and the built book (cargo xtask book)"]
-    fn deliberate_faults_in_the_built_book_are_all_reported() {
-        let report = self_test(&crate::catalog::repo_root()).unwrap();
-        assert!(report.passed(), "{report}");
-        assert_eq!(report.faults.len(), 10, "{report}");
     }
 
     #[test]
