@@ -652,7 +652,7 @@ mod tests {
             <script src="book.js"></script><script>if (a<b) { x = '<a href="no.html">'; }</script>
             <style>a<b{}</style></head><body><!-- <a href="commented.html"> -->
             <h2 id="the-idea"><a class=header href='#the-idea'>The idea</a></h2>
-            <a name=old-style></a><A HREF="ch01.html#run-it&amp;x">x</A>
+            <a name=old-style></a><A HREF="ch01.html#run-it&amp;x">x</A><a href=sub/x.html>y</a>
             <img src="pic.png" alt="a > b"><div data-src="not-a-link.png"></div></body></html>"#;
         let scanned = scan_html(html);
         assert_eq!(
@@ -662,6 +662,7 @@ mod tests {
                 "book.js",
                 "#the-idea",
                 "ch01.html#run-it&x",
+                "sub/x.html",
                 "pic.png"
             ]
         );
