@@ -123,7 +123,7 @@ impl Drop for Child {
     }
 }
 
-/// A child started by `std::process::Command` through [`spawn_listed`], listed for the
+/// A child started by `std::process::Command` through `spawn_listed`, listed for the
 /// Ctrl-C handler while the std handle waits for it: the handler kills and reaps it if
 /// Ctrl-C comes first.
 /// Dropping the guard only takes the PID off the list (std's `wait` reaps the child).
@@ -256,7 +256,13 @@ pub fn fork(body: impl FnOnce() -> i32) -> Result<Child, ForkError> {
 
 /// Installs the Ctrl-C handler: on `SIGINT`, `SIGTERM` or `SIGHUP`, every live child is
 /// killed and reaped, then the process dies of the same signal (so the shell sees it).
+///
+/// It also makes this process a *child subreaper* (`PR_SET_CHILD_SUBREAPER`): a
+/// grandchild whose parent dies first (a tool the lesson runs, killed by the same Ctrl-C
+/// before it reaped its own child) is then handed to this process, which reaps it, instead
+/// of to PID 1, which on some machines never reaps it.
 pub fn reap_on_interrupt() -> nix::Result<()> {
+    nix::sys::prctl::set_child_subreaper(true)?;
     let action = SigAction::new(
         SigHandler::Handler(on_interrupt),
         SaFlags::empty(),
@@ -292,12 +298,13 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
     // Reap any other child: one forked a moment ago and not yet in the table (a lesson
     // timing bare fork + _exit), which ends by itself within microseconds, or an orphan
     // adopted as a subreaper that dies with its killed parent. Wait for such children up
-    // to 200 ms, never longer, so an unknown long-lived child cannot hang us.
+    // to 2 s (a loaded machine may not run a fresh child for a while), never longer, so an
+    // unknown long-lived child cannot hang us; with no child left it returns at once.
     let pause = libc::timespec {
         tv_sec: 0,
         tv_nsec: 2_000_000,
     };
-    for _ in 0..100 {
+    for _ in 0..1000 {
         // SAFETY: waitpid is async-signal-safe; WNOHANG returns at once.
         match unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } {
             reaped if reaped > 0 => continue,

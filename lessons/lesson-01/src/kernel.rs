@@ -189,7 +189,7 @@ pub fn show_what_the_kernel_keeps(process: &Process, facts: &ProcessFacts) {
     );
 }
 
-/// A field of the PCB, the file in /proc/<pid>/ it is read from, and its value now.
+/// A field of the PCB, the file in `/proc/<pid>/` it is read from, and its value now.
 type PcbRow = (&'static str, &'static str, String);
 
 // ANCHOR: pcb
@@ -371,7 +371,7 @@ pub fn show_file_to_memory(process: &Process, facts: &ProcessFacts, program: Opt
 }
 
 /// The auxiliary vector: facts the kernel hands a new program on its stack at exec
-/// (fs/binfmt_elf.c, `create_elf_tables`), kept readable in /proc/<pid>/auxv.
+/// (fs/binfmt_elf.c, `create_elf_tables`), kept readable in `/proc/<pid>/auxv`.
 fn show_who_ran_first(
     process: &Process,
     program: &ProgramFile,
@@ -427,7 +427,7 @@ fn show_who_ran_first(
 }
 
 // ANCHOR: auxv
-/// AT_BASE and AT_ENTRY from /proc/<pid>/auxv (`None` if it is hidden from us).
+/// AT_BASE and AT_ENTRY from `/proc/<pid>/auxv` (`None` if it is hidden from us).
 fn loader_and_entry(process: &Process) -> Option<(Option<u64>, Option<u64>)> {
     const AT_BASE: u64 = 7; // where the dynamic loader was mapped (0: none)
     const AT_ENTRY: u64 = 9; // the program's own entry point, in memory

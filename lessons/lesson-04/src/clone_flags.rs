@@ -133,11 +133,6 @@ pub fn show_clone_flags() -> Result<()> {
 /// that created the new task.
 fn trace(strace: &PathBuf, kind: &str) -> Result<Call, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    // Ctrl-C kills strace and the lesson it traces together; the traced one's parent is
-    // strace, so without this flag it would be re-parented past us, unreaped. As a
-    // subreaper the lesson adopts it, and the Ctrl-C handler reaps it.
-    // SAFETY: prctl(PR_SET_CHILD_SUBREAPER) only sets a flag on this process.
-    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     let mut command = Command::new(strace);
     command
         .args(["-f", "-qq", "-e", "trace=clone,clone3", "--"])

@@ -149,7 +149,7 @@ fn minor_faults() -> u64 {
         .map_or(0, |usage| usage.minor_page_faults() as u64)
 }
 
-/// Minor page faults of another process so far, from /proc/<pid>/stat.
+/// Minor page faults of another process so far, from `/proc/<pid>/stat`.
 fn minor_faults_of(pid: i32) -> u64 {
     support::proc::procfs::process::Process::new(pid)
         .and_then(|p| p.stat())
