@@ -116,7 +116,7 @@ fn claim_checked(pinned: &pingpong::Pinned, rows: &[cache::Row]) {
     fmt::note(
         "\"Threads switch faster because of the cache\": the data refill grows with the working\n\
          set for both; what a process switch adds is the change of page tables (and TLB\n\
-         entries), which step 3's difference column shows. Step 2 shows what else matters:\n\
+         entries): the gap between step 3's two columns. Step 2 shows what else matters:\n\
          one core or two. \"A process switch throws the cache away\": no; the kernel does not\n\
          flush data caches on a switch. The other side's working set evicts yours.",
     );
