@@ -1,0 +1,4 @@
+//! Grading tests for chapter 06. Each submodule grades the exercise of the same name, and
+//! is compiled into both `exercises-06` (grading) and `solutions-06` (verification).
+
+mod middle_half;
