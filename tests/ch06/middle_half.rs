@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use crate::middle_half::{MiddleHalf, at, middle_half};
 
+/// The worked answer for one example: runs, q1, median, q3 (µs).
+type Answer = (usize, u64, u64, u64);
+
 fn us(values: &[u64]) -> Vec<Duration> {
     values.iter().map(|&v| Duration::from_micros(v)).collect()
 }
@@ -23,7 +26,7 @@ fn quantiles_round_the_index_to_the_nearest() {
 
 #[test]
 fn middle_half_of_examples() {
-    let cases: [(&[u64], (usize, u64, u64, u64)); 4] = [
+    let cases: [(&[u64], Answer); 4] = [
         (&[7], (1, 7, 7, 7)),
         (&[5, 1, 4, 2, 3], (5, 2, 3, 4)),
         (&[40, 10, 30, 20], (4, 20, 30, 30)),

@@ -92,12 +92,26 @@ pub fn show(sizes_kib: &[usize], batches: usize) -> Result<Vec<Row>> {
         .max()
         .unwrap_or_default();
     let mut t = Table::new([
-        "each end", "2 × touch", "threads", "processes", "threads", "processes", "chart",
+        "each end",
+        "2 × touch",
+        "threads",
+        "processes",
+        "threads",
+        "processes",
+        "chart",
     ]);
     for c in 0..6 {
         t = t.right(c);
     }
-    t.row(["", "(no switch)", "round trip", "round trip", "− touch", "− touch", ""]);
+    t.row([
+        "",
+        "(no switch)",
+        "round trip",
+        "round trip",
+        "− touch",
+        "− touch",
+        "",
+    ]);
     for r in &rows {
         let (lt, lp) = (left(r.threads, r), left(r.processes, r));
         let solid = bar(lt.min(lp), max, 24);

@@ -37,7 +37,9 @@ fn from_proc(tid: Option<i32>) -> Result<Switches> {
     let field = |name: &str| -> Result<u64> {
         let line = text.lines().find(|l| l.starts_with(name));
         let value = line.and_then(|l| l.split_whitespace().nth(1));
-        value.and_then(|v| v.parse().ok()).context("no switch counters")
+        value
+            .and_then(|v| v.parse().ok())
+            .context("no switch counters")
     };
     Ok(Switches {
         voluntary: field("voluntary_ctxt_switches:")?,
@@ -107,10 +109,7 @@ pub fn show(naps: u32) -> Result<()> {
         });
         (sleeper.join(), spinner.join())
     });
-    let (sleeper, spinner) = (
-        sleeper.expect("no panic")?,
-        spinner.expect("no panic")?,
-    );
+    let (sleeper, spinner) = (sleeper.expect("no panic")?, spinner.expect("no panic")?);
     let took = started.elapsed();
     let whole = from_getrusage(libc::RUSAGE_SELF).since(whole0);
     let main = from_proc(None)?.since(main0);
@@ -124,11 +123,21 @@ pub fn show(naps: u32) -> Result<()> {
         .right(2)
         .right(3);
     let row = |t: &mut Table, who: &str, from: &str, s: Switches| {
-        t.row([who, from, &s.voluntary.to_string(), &s.involuntary.to_string()]);
+        t.row([
+            who,
+            from,
+            &s.voluntary.to_string(),
+            &s.involuntary.to_string(),
+        ]);
     };
     for (who, c) in [("sleeper", &sleeper), ("spinner", &spinner)] {
         let tid = c.tid;
-        row(&mut t, who, &format!("/proc/self/task/{tid}/status"), c.proc);
+        row(
+            &mut t,
+            who,
+            &format!("/proc/self/task/{tid}/status"),
+            c.proc,
+        );
         row(&mut t, "", "getrusage(RUSAGE_THREAD)", c.rusage);
     }
     row(&mut t, "all threads", "getrusage(RUSAGE_SELF)", whole);

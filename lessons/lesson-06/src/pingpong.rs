@@ -25,7 +25,14 @@ pub fn show(size: Size) -> Result<Pinned> {
     fmt::step("2. Ping-pong, measured four ways");
     let (c0, c1) = affinity::two_cpus()?;
     let mut t = Table::new([
-        "wire", "ends", "cores", "round trip", "middle half", "per switch", "A on", "B on",
+        "wire",
+        "ends",
+        "cores",
+        "round trip",
+        "middle half",
+        "per switch",
+        "A on",
+        "B on",
     ])
     .right(3)
     .right(4)
@@ -116,10 +123,15 @@ pub fn compare_with_perf(size: Size, ours: &Pinned) -> Result<()> {
     println!(
         "\n  The same pinned pipe ping-pong by `perf bench sched pipe` (taskset -c {cpu}, {loops} loops):"
     );
-    let mut t = Table::new(["ends", "perf (µs/round trip)", "this lesson", "lesson ÷ perf"])
-        .right(1)
-        .right(2)
-        .right(3);
+    let mut t = Table::new([
+        "ends",
+        "perf (µs/round trip)",
+        "this lesson",
+        "lesson ÷ perf",
+    ])
+    .right(1)
+    .right(2)
+    .right(3);
     for (ends, flag, mine) in [
         ("processes", false, &ours.processes),
         ("threads (-T)", true, &ours.threads),

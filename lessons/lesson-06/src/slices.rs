@@ -75,7 +75,10 @@ pub fn show(spin: Duration) -> Result<()> {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("no panic")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("no panic"))
+            .collect()
     });
     // The first and last stretch of each thread are cut by the start and end of the run.
     let whole: Vec<Duration> = runs

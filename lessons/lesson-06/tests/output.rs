@@ -22,7 +22,10 @@ fn tells_the_whole_story_and_every_check_holds() {
          four ways\n── 3. The cache part of the claim\n── 4. Time slices\n── 5. The claim, checked"
     );
     assert!(!stdout.contains(": NO"), "a check failed:\n{stdout}");
-    assert!(stdout.contains("median of 5 batches of 200 round trips"), "{stdout}");
+    assert!(
+        stdout.contains("median of 5 batches of 200 round trips"),
+        "{stdout}"
+    );
     let rows: Vec<&str> = stdout
         .lines()
         .filter(|l| l.starts_with("  pipe ") || l.starts_with("  futex "))
