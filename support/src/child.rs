@@ -215,6 +215,7 @@ impl fmt::Display for ForkError {
 
 impl std::error::Error for ForkError {}
 
+// ANCHOR: fork
 /// Runs `body` in a new child process and returns the parent's guard for it.
 ///
 /// The child exits with the status `body` returns (`PANIC_STATUS` if it panics), using
@@ -251,6 +252,7 @@ pub fn fork(body: impl FnOnce() -> i32) -> Result<Child, ForkError> {
         }
     }
 }
+// ANCHOR_END: fork
 
 /// Installs the Ctrl-C handler: on `SIGINT`, `SIGTERM` or `SIGHUP`, every live child is
 /// killed and reaped, then the process dies of the same signal (so the shell sees it).

@@ -37,7 +37,7 @@ pub fn run(serve: bool, port: u16) -> Result<()> {
     } else {
         mdbook.arg("build");
     }
-    let status = mdbook.status().context("failed to start mdbook")?;
+    let status = run_without_version_warning(&mut mdbook)?;
     if !status.success() {
         bail!("mdbook failed ({status})");
     }
@@ -48,6 +48,34 @@ pub fn run(serve: bool, port: u16) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What mdbook-mermaid 0.17.1 (its newest release) prints on every build under mdbook
+/// 0.5.4. It compares the mdbook version in its own Cargo.lock, 0.5.0, with the caller's, so
+/// with `cargo install --locked` only mdbook 0.5.0 would quiet it: four patch releases back.
+/// It is harmless: mdbook-preprocessor's source is identical in 0.5.0 and 0.5.4, and
+/// mdbook-core differs only in which MDBOOK_* variables it reads as settings. So this one
+/// line, for exactly this pair, is dropped; another pair would show its warning.
+const MERMAID_VERSION_WARNING: &str = "Warning: The mdbook-mermaid preprocessor was built \
+against version 0.5.0 of mdbook, but we're being called from version 0.5.4";
+
+/// Runs mdbook with its stderr passed through line by line, less `MERMAID_VERSION_WARNING`.
+fn run_without_version_warning(mdbook: &mut Command) -> Result<std::process::ExitStatus> {
+    use std::io::{BufRead, Write};
+    let mut child = mdbook
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .context("failed to start mdbook")?;
+    let stderr = child.stderr.take().expect("stderr was piped");
+    for line in std::io::BufReader::new(stderr).split(b'\n') {
+        let line = line.context("failed to read mdbook's output")?;
+        if line.trim_ascii_end() != MERMAID_VERSION_WARNING.as_bytes() {
+            let mut out = std::io::stderr().lock();
+            let _ = out.write_all(&line);
+            let _ = out.write_all(b"\n");
+        }
+    }
+    child.wait().context("failed to wait for mdbook")
 }
 
 /// Installs any missing or outdated tool into `<repo>/.tools` (about 3 minutes on two

@@ -23,6 +23,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+mod faults;
+pub use faults::self_test;
+
+/// A text file, or an error that names it.
+fn text_of(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("failed to read {}", path.display()))
+}
+
 /// How long one Chromium run may take before it is killed. A page takes about a second.
 const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -37,10 +45,7 @@ pub fn check_rendered_book(root: &Path, screenshots: Option<&Path>) -> Result<Ve
     if !book.join("index.html").is_file() {
         bail!("{} has no built book; {NOT_BUILT}", book.display());
     }
-    let summary_path = root.join("book/SUMMARY.md");
-    let summary = std::fs::read_to_string(&summary_path)
-        .with_context(|| format!("failed to read {}", summary_path.display()))?;
-    let chapters = summary_chapters(&summary);
+    let chapters = summary_chapters(&text_of(&root.join("book/SUMMARY.md"))?);
     let chromium = find_chromium()?;
     if let Some(dir) = screenshots {
         std::fs::create_dir_all(dir)
@@ -58,9 +63,7 @@ pub fn check_rendered_book(root: &Path, screenshots: Option<&Path>) -> Result<Ve
             ));
             continue;
         }
-        let source = root.join("book").join(chapter);
-        let markdown = std::fs::read_to_string(&source)
-            .with_context(|| format!("failed to read {}", source.display()))?;
+        let markdown = text_of(&root.join("book").join(chapter))?;
         problems.extend(check_page(&chromium, &page, &html, &markdown)?);
         if let Some(dir) = screenshots {
             screenshot(&chromium, &page, &dir.join(&html).with_extension("png"))?;
@@ -341,17 +344,17 @@ fn run_chromium_within(chromium: &Path, args: &[OsString], timeout: Duration) ->
 }
 
 fn file_url(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    /// Bytes a path keeps as they are in a URL; everything else is `%XX`.
+    const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut url = String::from("file://");
-    for byte in absolute.to_string_lossy().bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                url.push(char::from(byte));
-            }
-            _ => url.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    url
+    let encoded = percent_encoding::percent_encode(absolute.as_os_str().as_bytes(), ESCAPED);
+    format!("file://{encoded}")
 }
 
 /// A fresh folder under the system temp folder, removed when dropped: each Chromium run
@@ -390,8 +393,7 @@ fn check_links(book: &Path, pages: &[String]) -> Result<Vec<String>> {
     let mut ids: HashMap<PathBuf, HashSet<String>> = HashMap::new();
     for page in pages {
         let page_path = book.join(page);
-        let text = std::fs::read_to_string(&page_path)
-            .with_context(|| format!("failed to read {}", page_path.display()))?;
+        let text = text_of(&page_path)?;
         let scanned = scan_html(&text);
         ids.insert(page_path.clone(), scanned.ids);
         for link in scanned.links {
@@ -501,139 +503,44 @@ struct Scanned {
     diagram_roles: Vec<String>,
 }
 
-/// A small start-tag scanner, enough for the HTML mdBook writes: comments are skipped and
-/// so is the content of `<script>` and `<style>`, where a `<` is not a tag.
+/// The links, ids and diagram roles of a page, parsed as a browser parses it (html5ever,
+/// through scraper): text in scripts, styles and comments is not markup, entities are
+/// decoded, tag and attribute names are case-insensitive.
 fn scan_html(html: &str) -> Scanned {
+    let document = scraper::Html::parse_document(html);
     let mut scanned = Scanned::default();
-    let bytes = html.as_bytes();
-    let mut at = 0;
-    while let Some(offset) = html[at..].find('<') {
-        at += offset;
-        let rest = &html[at..];
-        if rest.starts_with("<!--") {
-            at += rest.find("-->").map_or(rest.len(), |end| end + 3);
-            continue;
-        }
-        let name_len = rest[1..]
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len() - 1);
-        if name_len == 0 || !bytes[at + 1].is_ascii_alphabetic() {
-            // `</x>`, `<!DOCTYPE>`, or a stray `<`.
-            at += 1;
-            continue;
-        }
-        let name = rest[1..=name_len].to_ascii_lowercase();
-        let (attributes, tag_len) = attributes(&rest[1 + name_len..]);
-        at += 1 + name_len + tag_len;
-        for (key, value) in attributes {
-            let takes_src = matches!(
-                name.as_str(),
-                "script" | "img" | "iframe" | "source" | "audio" | "video"
-            );
-            match key.as_str() {
-                "href" => scanned.links.push(value),
-                "src" if takes_src => scanned.links.push(value),
+    for element in document
+        .tree
+        .nodes()
+        .filter_map(|node| node.value().as_element())
+    {
+        let takes_src = matches!(
+            element.name(),
+            "script" | "img" | "iframe" | "source" | "audio" | "video"
+        );
+        for (key, value) in element.attrs() {
+            match key {
+                "href" => scanned.links.push(value.to_owned()),
+                "src" if takes_src => scanned.links.push(value.to_owned()),
                 "id" => {
-                    scanned.ids.insert(value);
+                    scanned.ids.insert(value.to_owned());
                 }
-                "name" if name == "a" => {
-                    scanned.ids.insert(value);
+                "name" if element.name() == "a" => {
+                    scanned.ids.insert(value.to_owned());
                 }
-                "aria-roledescription" => scanned.diagram_roles.push(value),
+                "aria-roledescription" => scanned.diagram_roles.push(value.to_owned()),
                 _ => {}
             }
-        }
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            let lower = html[at..].to_ascii_lowercase();
-            at += lower.find(&close).unwrap_or(lower.len());
         }
     }
     scanned
 }
 
-/// The attributes of a start tag, from just after its name; returns them (names in lower
-/// case, values with entities decoded) and how many bytes the rest of the tag took.
-fn attributes(tag: &str) -> (Vec<(String, String)>, usize) {
-    let bytes = tag.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    loop {
-        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            return (found, i);
-        }
-        if bytes[i] == b'>' {
-            return (found, i + 1);
-        }
-        let start = i;
-        while i < bytes.len() && !b" \t\r\n=>/".contains(&bytes[i]) {
-            i += 1;
-        }
-        let key = tag[start..i].to_ascii_lowercase();
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value = String::new();
-        if i < bytes.len() && bytes[i] == b'=' {
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
-                let quote = bytes[i];
-                let begin = i + 1;
-                let end = tag[begin..]
-                    .find(char::from(quote))
-                    .map_or(tag.len(), |e| begin + e);
-                value = decode_entities(&tag[begin..end]);
-                i = (end + 1).min(tag.len());
-            } else {
-                let begin = i;
-                while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
-                    i += 1;
-                }
-                value = decode_entities(&tag[begin..i]);
-            }
-        }
-        if !key.is_empty() {
-            found.push((key, value));
-        }
-    }
-}
-
-/// The entities mdBook and pulldown-cmark write in attribute values.
-fn decode_entities(value: &str) -> String {
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 /// `%20` → space; anything that is not a valid escape stays as written.
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(u8::try_from(high * 16 + low).expect("two hex digits fit in a byte"));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -658,8 +565,7 @@ fn check_search_index(book: &Path, pages: &[String]) -> Result<Vec<String>> {
             book.display()
         )]);
     };
-    let text = std::fs::read_to_string(index)
-        .with_context(|| format!("failed to read {}", index.display()))?;
+    let text = text_of(index)?;
     Ok(pages
         .iter()
         .filter(|page| {
@@ -746,7 +652,7 @@ mod tests {
             <script src="book.js"></script><script>if (a<b) { x = '<a href="no.html">'; }</script>
             <style>a<b{}</style></head><body><!-- <a href="commented.html"> -->
             <h2 id="the-idea"><a class=header href='#the-idea'>The idea</a></h2>
-            <a name=old-style></a><A HREF="ch01.html#run-it&amp;x">x</A>
+            <a name=old-style></a><A HREF="ch01.html#run-it&amp;x">x</A><a href=sub/x.html>y</a>
             <img src="pic.png" alt="a > b"><div data-src="not-a-link.png"></div></body></html>"#;
         let scanned = scan_html(html);
         assert_eq!(
@@ -756,6 +662,7 @@ mod tests {
                 "book.js",
                 "#the-idea",
                 "ch01.html#run-it&x",
+                "sub/x.html",
                 "pic.png"
             ]
         );

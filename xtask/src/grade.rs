@@ -61,7 +61,7 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
         print_summary(&results);
     }
     if let Some(path) = &args.junit {
-        std::fs::write(path, to_junit(&results))
+        std::fs::write(path, to_junit(&results)?)
             .with_context(|| format!("failed to write {}", path.display()))?;
     }
     let all_passed = results.iter().all(|g| g.outcome.verdict.passed());
@@ -238,51 +238,37 @@ fn round_ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1000.0).round() / 1000.0
 }
 
-/// JUnit XML: one test suite per chapter, one test case per exercise.
-fn to_junit(results: &[Graded]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"exercises\">\n",
-    );
+/// JUnit XML: one test suite per chapter, one test case per exercise; a case that did not
+/// pass is a `<failure>` whose message is the verdict and whose text is the reason.
+fn to_junit(results: &[Graded]) -> Result<String> {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut report = Report::new("exercises");
     let mut chapters: Vec<u32> = results.iter().map(|g| g.exercise.chapter).collect();
     chapters.dedup();
     for chapter in chapters {
-        let cases: Vec<&Graded> = results
-            .iter()
-            .filter(|g| g.exercise.chapter == chapter)
-            .collect();
-        let failures = cases.iter().filter(|g| !g.outcome.verdict.passed()).count();
-        let seconds: f64 = cases.iter().map(|g| g.outcome.elapsed.as_secs_f64()).sum();
-        xml += &format!(
-            "  <testsuite name=\"chapter {chapter:02}\" tests=\"{}\" failures=\"{failures}\" time=\"{seconds:.3}\">\n",
-            cases.len()
-        );
-        for graded in cases {
+        let mut suite = TestSuite::new(format!("chapter {chapter:02}"));
+        let mut suite_time = Duration::ZERO;
+        for graded in results.iter().filter(|g| g.exercise.chapter == chapter) {
             let verdict = &graded.outcome.verdict;
-            xml += &format!(
-                "    <testcase classname=\"ch{chapter:02}\" name=\"{}\" time=\"{:.3}\"",
-                escape(&graded.exercise.id),
-                graded.outcome.elapsed.as_secs_f64()
-            );
-            if verdict.passed() {
-                xml += "/>\n";
+            let status = if verdict.passed() {
+                TestCaseStatus::success()
             } else {
-                xml += &format!(
-                    ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
-                    escape(verdict.label()),
-                    escape(&verdict.reason())
-                );
-            }
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status
+                    .set_message(verdict.label())
+                    .set_description(verdict.reason());
+                status
+            };
+            let mut case = TestCase::new(graded.exercise.id.as_str(), status);
+            case.set_classname(format!("ch{chapter:02}"))
+                .set_time(graded.outcome.elapsed);
+            suite.add_test_case(case);
+            suite_time += graded.outcome.elapsed;
         }
-        xml += "  </testsuite>\n";
+        suite.set_time(suite_time);
+        report.add_test_suite(suite);
     }
-    xml + "</testsuites>\n"
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    report.to_string().context("failed to write the JUnit XML")
 }
 
 /// A long snapshot diff is cut here; `--json` and `--junit` keep all of it.
@@ -314,23 +300,54 @@ mod tests {
     }
 
     #[test]
-    fn junit_marks_failures_and_escapes() {
+    fn junit_parses_back_with_a_suite_per_chapter_and_failures_with_reasons() {
+        use quick_junit::{NonSuccessKind, Report, TestCaseStatus};
+        let mut in_chapter_3 = graded("later", Verdict::NotStarted);
+        in_chapter_3.exercise.chapter = 3;
+        let reason = "left < right & \"so\"\n\u{1b}[31mred\u{1b}[0m";
         let xml = to_junit(&[
             graded("ok", Verdict::Passed),
             graded(
                 "bad",
                 Verdict::Failed {
-                    reason: "left < right & \"so\"".into(),
+                    reason: reason.into(),
                 },
             ),
-        ]);
-        assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
-        assert!(
-            xml.contains("<testcase classname=\"ch01\" name=\"ok\" time=\"1.500\"/>"),
-            "{xml}"
+            in_chapter_3,
+        ])
+        .unwrap();
+        let report = Report::deserialize_from_str(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+        assert_eq!((report.tests, report.failures), (3, 2), "{xml}");
+        let suites: Vec<_> = report.test_suites.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(suites, ["chapter 01", "chapter 03"]);
+
+        let first = &report.test_suites[0];
+        assert_eq!((first.tests, first.failures), (2, 1));
+        assert_eq!(first.time, Some(Duration::from_secs(3)));
+        let ok = &first.test_cases[0];
+        assert_eq!(ok.name.as_str(), "ok");
+        assert_eq!(ok.classname.as_ref().map(|c| c.as_str()), Some("ch01"));
+        assert_eq!(ok.time, Some(Duration::from_millis(1500)));
+        assert!(matches!(ok.status, TestCaseStatus::Success { .. }));
+        let TestCaseStatus::NonSuccess {
+            kind,
+            message,
+            description,
+            ..
+        } = &first.test_cases[1].status
+        else {
+            panic!("`bad` should be a failure: {xml}")
+        };
+        assert_eq!(*kind, NonSuccessKind::Failure);
+        assert_eq!(message.as_ref().map(|m| m.as_str()), Some("failed"));
+        // The reason survives whole, except terminal colour codes: XML 1.0 cannot hold ESC.
+        assert_eq!(
+            description.as_ref().map(|d| d.as_str()),
+            Some("left < right & \"so\"\nred")
         );
+        let later = &report.test_suites[1].test_cases[0];
         assert!(
-            xml.contains("left &lt; right &amp; &quot;so&quot;"),
+            matches!(&later.status, TestCaseStatus::NonSuccess { message: Some(m), .. } if m.as_str() == "not started"),
             "{xml}"
         );
     }

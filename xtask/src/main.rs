@@ -59,6 +59,10 @@ enum Commands {
         /// With --check: save a screenshot of each page into this folder.
         #[arg(long, value_name = "DIR", requires = "check")]
         screenshots: Option<std::path::PathBuf>,
+        /// With --check: then break a copy of the built book in ten ways and make sure the
+        /// check reports each one.
+        #[arg(long, requires = "check")]
+        self_test: bool,
     },
     /// Grade your exercises: a chapter number (`01`), an exercise id, or nothing for all.
     Grade(grade::GradeArgs),
@@ -113,6 +117,17 @@ pub fn book_check(screenshots: Option<&std::path::Path>) -> anyhow::Result<ExitC
     })
 }
 
+/// `cargo xtask book --check --self-test`: the check must catch faults put in on purpose.
+pub fn book_self_test() -> anyhow::Result<ExitCode> {
+    let report = browser::self_test(&catalog::repo_root())?;
+    println!("{report}");
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
@@ -125,12 +140,16 @@ fn main() -> ExitCode {
             port,
             check,
             screenshots,
+            self_test,
         } => book::run(serve, port).and_then(|()| {
-            if check {
-                book_check(screenshots.as_deref())
-            } else {
-                Ok(ExitCode::SUCCESS)
+            if !check {
+                return Ok(ExitCode::SUCCESS);
             }
+            let checked = book_check(screenshots.as_deref())?;
+            if self_test && book_self_test()? != ExitCode::SUCCESS {
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(checked)
         }),
         Commands::Grade(args) => grade::run(&args),
         Commands::Hint { exercise, all } => hint::run(&exercise, all),

@@ -92,6 +92,10 @@ pub fn run() -> Result<ExitCode> {
         "the book in a real browser (diagrams, links, JavaScript, search)",
         timed(|| Ok(crate::book_check(None)? == ExitCode::SUCCESS)),
     );
+    step(
+        "the browser check catches ten faults put into a copy of the book",
+        timed(|| Ok(crate::book_self_test()? == ExitCode::SUCCESS)),
+    );
 
     let failed = results.iter().filter(|(_, passed)| !passed).count();
     println!();

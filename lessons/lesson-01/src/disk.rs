@@ -32,25 +32,10 @@ pub fn no_program_file(pid: i32, why: &str) {
 /// Prints what the file on disk holds; returns what step 4 compares with memory.
 pub fn show_program_file(path: &Path) -> Option<ProgramFile> {
     fmt::step("1. The program: a file on disk");
-    // ANCHOR: read_elf
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            fmt::note(&format!("Could not read {}: {error}", path.display()));
-            return None;
-        }
-    };
-    let elf = match ElfFile64::<Endianness>::parse(&*bytes) {
-        Ok(elf) => elf,
-        Err(error) => {
-            fmt::note(&format!(
-                "{} is not a 64-bit ELF program: {error}",
-                path.display()
-            ));
-            return None;
-        }
-    };
-    // ANCHOR_END: read_elf
+    let bytes = read_program(path).map_err(|why| fmt::note(&why)).ok()?;
+    let elf = parse_elf(&bytes, path)
+        .map_err(|why| fmt::note(&why))
+        .ok()?;
     println!("  file         {}", path.display());
     println!("  size         {} on disk", fmt::bytes(bytes.len() as u64));
     let entry = show_header(&elf);
@@ -76,6 +61,19 @@ pub fn show_program_file(path: &Path) -> Option<ProgramFile> {
         interpreter,
     })
 }
+
+// ANCHOR: read_elf
+/// The program file, read whole: the ELF parser borrows from these bytes.
+fn read_program(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|error| format!("Could not read {}: {error}", path.display()))
+}
+
+/// The ELF header and tables of `bytes`, parsed by the `object` crate.
+fn parse_elf<'a>(bytes: &'a [u8], path: &Path) -> Result<ElfFile64<'a, Endianness>, String> {
+    ElfFile64::<Endianness>::parse(bytes)
+        .map_err(|error| format!("{} is not a 64-bit ELF program: {error}", path.display()))
+}
+// ANCHOR_END: read_elf
 
 /// The path in the PT_INTERP segment: the program the kernel really starts.
 fn interpreter(elf: &ElfFile64<Endianness>) -> Option<String> {
@@ -115,8 +113,34 @@ fn show_header(elf: &ElfFile64<Endianness>) -> u64 {
 }
 
 // ANCHOR: segments
-fn show_segments(elf: &ElfFile64<Endianness>) -> Vec<LoadSegment> {
+/// One program header: what the segment is for (p_type), its permissions (p_flags), and
+/// where it starts and how large it is in the file and in memory.
+struct Segment {
+    kind: u32,
+    flags: u32,
+    file_offset: u64,
+    file_size: u64,
+    address: u64,
+    mem_size: u64,
+}
+
+fn program_headers(elf: &ElfFile64<Endianness>) -> Vec<Segment> {
     let endian = elf.endian();
+    let headers = elf.elf_program_headers().iter();
+    headers
+        .map(|header| Segment {
+            kind: header.p_type(endian),
+            flags: header.p_flags(endian),
+            file_offset: header.p_offset(endian),
+            file_size: header.p_filesz(endian),
+            address: header.p_vaddr(endian),
+            mem_size: header.p_memsz(endian),
+        })
+        .collect()
+}
+// ANCHOR_END: segments
+
+fn show_segments(elf: &ElfFile64<Endianness>) -> Vec<LoadSegment> {
     let mut table = Table::new([
         "segment",
         "flags",
@@ -128,22 +152,20 @@ fn show_segments(elf: &ElfFile64<Endianness>) -> Vec<LoadSegment> {
     .right(3);
     let mut loads = Vec::new();
     let layout = DataLayout::of(elf);
-    for header in elf.elf_program_headers() {
-        let (kind, flags) = (header.p_type(endian), header.p_flags(endian));
-        let (file_size, mem_size) = (header.p_filesz(endian), header.p_memsz(endian));
+    for segment in program_headers(elf) {
+        let (kind, flags) = (segment.kind, segment.flags);
         let flags_text = permission_text(flags);
         table.row([
             segment_name(kind).to_owned(),
             flags_text.clone(),
-            fmt::bytes(file_size),
-            fmt::bytes(mem_size),
-            purpose(kind, flags, (header.p_vaddr(endian), mem_size), &layout),
+            fmt::bytes(segment.file_size),
+            fmt::bytes(segment.mem_size),
+            purpose(kind, flags, (segment.address, segment.mem_size), &layout),
         ]);
         if kind == elf::PT_LOAD {
-            let file_offset = header.p_offset(endian);
             loads.push(LoadSegment {
                 flags: flags_text,
-                file_offset,
+                file_offset: segment.file_offset,
             });
         }
     }
@@ -153,7 +175,6 @@ fn show_segments(elf: &ElfFile64<Endianness>) -> Vec<LoadSegment> {
     print!("{table}");
     loads
 }
-// ANCHOR_END: segments
 
 fn show_sections(elf: &ElfFile64<Endianness>) {
     let mut table = Table::new(["section", "size", "holds"]).right(1);

@@ -25,8 +25,8 @@ pub struct ProcessFacts {
     pub cwd: Option<PathBuf>,
 }
 
+// ANCHOR: read_process
 impl ProcessFacts {
-    // ANCHOR: read_process
     pub fn read(process: &Process) -> Result<Self, ProcessError> {
         let pid = process.pid;
         let stat = process
@@ -45,8 +45,8 @@ impl ProcessFacts {
             status,
         })
     }
-    // ANCHOR_END: read_process
 }
+// ANCHOR_END: read_process
 
 /// Kernel threads have no program file; other processes may hide theirs.
 fn program_file(process: &Process, stat: &procfs::process::Stat) -> Result<PathBuf, String> {
@@ -172,49 +172,10 @@ fn seconds_running(start_ticks: u64) -> Option<f64> {
     Some(uptime - start_ticks as f64 / support::proc::ticks_per_second() as f64)
 }
 
-// ANCHOR: pcb
 pub fn show_what_the_kernel_keeps(process: &Process, facts: &ProcessFacts) {
     fmt::step("3. What the kernel keeps per process (the PCB)");
-    let (stat, status) = (&facts.stat, &facts.status);
-    let ticks = support::proc::ticks_per_second() as f64;
     let mut table = Table::new(["PCB field", "in /proc/<pid>/", "value now"]);
-    let rows = [
-        (
-            "identity",
-            "stat: pid, ppid",
-            format!("pid {}, parent {}", facts.pid, stat.ppid),
-        ),
-        ("owner", "status: Uid", format!("user id {}", status.ruid)),
-        ("state", "stat: state", stat.state.to_string()),
-        ("saved registers", "syscall", saved_registers(facts.pid)),
-        (
-            "scheduling",
-            "stat: priority, nice, processor",
-            scheduling(stat),
-        ),
-        (
-            "CPU time used",
-            "stat: utime, stime",
-            format!(
-                "{:.2} s user, {:.2} s kernel",
-                stat.utime as f64 / ticks,
-                stat.stime as f64 / ticks
-            ),
-        ),
-        ("context switches", "status", switches(status)),
-        (
-            "memory map",
-            "maps",
-            count(process.maps().map(|m| m.len()), "mappings"),
-        ),
-        (
-            "open files",
-            "fd/",
-            count(process.fd_count(), "file descriptors"),
-        ),
-        ("signals", "status: SigBlk, SigIgn", signals(status)),
-    ];
-    for (field, place, value) in rows {
+    for (field, place, value) in pcb_rows(process, facts) {
         table.row([field.to_owned(), place.to_owned(), value]);
     }
     print!("{table}");
@@ -226,6 +187,36 @@ pub fn show_what_the_kernel_keeps(process: &Process, facts: &ProcessFacts) {
          you read it. The saved registers are the user registers the kernel stored when the\n\
          thread last entered the kernel (for a sleeping thread: the system call it waits in).",
     );
+}
+
+/// A field of the PCB, the file in /proc/<pid>/ it is read from, and its value now.
+type PcbRow = (&'static str, &'static str, String);
+
+// ANCHOR: pcb
+fn pcb_rows(process: &Process, facts: &ProcessFacts) -> Vec<PcbRow> {
+    let (stat, status) = (&facts.stat, &facts.status);
+    let identity = format!("pid {}, parent {}", facts.pid, stat.ppid);
+    let ticks = support::proc::ticks_per_second() as f64;
+    let (user, kernel) = (stat.utime as f64 / ticks, stat.stime as f64 / ticks);
+    let cpu_time = format!("{user:.2} s user, {kernel:.2} s kernel");
+    // The registers first: their helper thread's stack stays mapped (glibc keeps it for
+    // the next thread), and the map is counted after it, as the table lists them.
+    let registers = saved_registers(facts.pid);
+    let mappings = count(process.maps().map(|m| m.len()), "mappings");
+    let open_files = count(process.fd_count(), "file descriptors");
+    let priority = scheduling(stat);
+    vec![
+        ("identity", "stat: pid, ppid", identity),
+        ("owner", "status: Uid", format!("user id {}", status.ruid)),
+        ("state", "stat: state", stat.state.to_string()),
+        ("saved registers", "syscall", registers),
+        ("scheduling", "stat: priority, nice, processor", priority),
+        ("CPU time used", "stat: utime, stime", cpu_time),
+        ("context switches", "status", switches(status)),
+        ("memory map", "maps", mappings),
+        ("open files", "fd/", open_files),
+        ("signals", "status: SigBlk, SigIgn", signals(status)),
+    ]
 }
 // ANCHOR_END: pcb
 
@@ -387,17 +378,12 @@ fn show_who_ran_first(
     load_address: Option<u64>,
     maps: &procfs::process::MemoryMaps,
 ) {
-    // ANCHOR: auxv
-    const AT_BASE: u64 = 7; // where the dynamic loader was mapped (0: none)
-    const AT_ENTRY: u64 = 9; // the program's own entry point, in memory
-    let Ok(auxv) = process.auxv() else {
+    let Some((base, entry)) = loader_and_entry(process) else {
         fmt::note("Its auxiliary vector (/proc/<pid>/auxv) is hidden from you.");
         return;
     };
-    let (base, entry) = (auxv.get(&AT_BASE), auxv.get(&AT_ENTRY));
-    // ANCHOR_END: auxv
     println!("\n  Who ran first: what the kernel told the new program (/proc/<pid>/auxv)");
-    if let Some(&entry) = entry {
+    if let Some(entry) = entry {
         let sum = load_address.map_or_else(String::new, |at| {
             let check = if at + program.entry == entry {
                 "="
@@ -413,7 +399,7 @@ fn show_who_ran_first(
         println!("  AT_ENTRY  {}{sum}", fmt::address(entry));
     }
     match base {
-        Some(&base) if base != 0 => {
+        Some(base) if base != 0 => {
             let loader = maps
                 .iter()
                 .find(|m| m.address.0 == base)
@@ -439,6 +425,16 @@ fn show_who_ran_first(
         ),
     }
 }
+
+// ANCHOR: auxv
+/// AT_BASE and AT_ENTRY from /proc/<pid>/auxv (`None` if it is hidden from us).
+fn loader_and_entry(process: &Process) -> Option<(Option<u64>, Option<u64>)> {
+    const AT_BASE: u64 = 7; // where the dynamic loader was mapped (0: none)
+    const AT_ENTRY: u64 = 9; // the program's own entry point, in memory
+    let auxv = process.auxv().ok()?;
+    Some((auxv.get(&AT_BASE).copied(), auxv.get(&AT_ENTRY).copied()))
+}
+// ANCHOR_END: auxv
 
 /// Mappings start on page boundaries, so a segment's offset is rounded down to a page.
 fn page_down(offset: u64) -> u64 {

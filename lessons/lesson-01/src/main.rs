@@ -26,7 +26,6 @@ fn cli() -> Command {
         )
 }
 
-// ANCHOR: story
 fn main() -> ExitCode {
     let main_started = Instant::now();
     support::fmt::end_quietly_when_output_closes();
@@ -44,6 +43,7 @@ fn main() -> ExitCode {
     }
 }
 
+// ANCHOR: story
 fn tell_the_story(pid: i32, main_started: Instant) -> Result<(), ProcessError> {
     let itself = pid == std::process::id() as i32;
     let process = support::proc::open(pid)?;

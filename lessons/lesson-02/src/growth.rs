@@ -47,11 +47,9 @@ fn signed_bytes(delta: i128) -> String {
     format!("{sign}{}", fmt::bytes(delta.unsigned_abs() as u64))
 }
 
-// ANCHOR: heap
 pub fn show_the_heap_growing() -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("4. The heap grows");
-    let boxes: Vec<Box<[u8; 64]>> = (0..6).map(|i| Box::new([i as u8; 64])).collect();
-    let addresses: Vec<u64> = boxes.iter().map(|b| &**b as *const _ as u64).collect();
+    let (boxes, addresses) = six_boxes();
     let mut table = Table::new(["allocation", "address", "change from the previous"]).right(2);
     for (i, addr) in addresses.iter().enumerate() {
         let change = match i {
@@ -68,6 +66,22 @@ pub fn show_the_heap_growing() -> Result<(), Box<dyn std::error::Error>> {
     ));
     show_reuse(boxes);
     show_the_break_moving()
+}
+
+// ANCHOR: heap
+/// Six small boxes in a row, and the address malloc gave each.
+#[allow(clippy::vec_box)] // each Box is one malloc'd block: the blocks are what we watch
+fn six_boxes() -> (Vec<Box<[u8; 64]>>, Vec<u64>) {
+    let boxes: Vec<Box<[u8; 64]>> = (0..6).map(|i| Box::new([i as u8; 64])).collect();
+    let addresses = boxes.iter().map(|b| &**b as *const _ as u64).collect();
+    (boxes, addresses)
+}
+
+/// Where `[heap]` starts and ends now, from /proc/self/maps.
+fn heap_bounds() -> Result<Option<(u64, u64)>, Box<dyn std::error::Error>> {
+    let areas = maps::read_self()?;
+    let heap = areas.iter().find(|a| a.region == Region::Heap);
+    Ok(heap.map(|a| (a.start, a.end)))
 }
 // ANCHOR_END: heap
 
@@ -97,16 +111,10 @@ fn show_reuse(mut boxes: Vec<Box<[u8; 64]>>) {
 
 /// The `[heap]` mapping's top (the *program break*) moves up as malloc asks `brk` for more.
 fn show_the_break_moving() -> Result<(), Box<dyn std::error::Error>> {
-    let heap_end = || -> Result<Option<(u64, u64)>, Box<dyn std::error::Error>> {
-        Ok(maps::read_self()?
-            .iter()
-            .find(|a| a.region == Region::Heap)
-            .map(|a| (a.start, a.end)))
-    };
-    let before = heap_end()?;
+    let before = heap_bounds()?;
     // 4 MiB in 64-byte pieces: each is below malloc's mmap threshold, so all come from [heap].
     let many: Vec<Box<[u8; 64]>> = (0..65_536).map(|_| Box::new([1u8; 64])).collect();
-    let after = heap_end()?;
+    let after = heap_bounds()?;
     match (before, after) {
         (Some((start, old_end)), Some((_, new_end))) => fmt::note(&format!(
             "[heap] starts at {} and ended at {};\n\

@@ -19,6 +19,7 @@ struct Band {
     perms: Vec<String>,
 }
 
+// ANCHOR: bands
 fn bands(areas: &[Area]) -> Vec<Band> {
     let mut bands: Vec<Band> = Vec::new();
     for area in areas {
@@ -42,6 +43,7 @@ fn bands(areas: &[Area]) -> Vec<Band> {
     }
     bands
 }
+// ANCHOR_END: bands
 
 fn short_path(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
@@ -71,7 +73,6 @@ fn perms(band: &Band) -> String {
     seen.join(" ")
 }
 
-// ANCHOR: draw
 pub fn show_the_map(places: &Places) -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("2. The map of this process");
     let areas = maps::read_self()?;
@@ -121,4 +122,3 @@ pub fn show_the_map(places: &Places) -> Result<(), Box<dyn std::error::Error>> {
     ));
     Ok(())
 }
-// ANCHOR_END: draw

@@ -35,7 +35,6 @@ fn cli() -> Command {
         )
 }
 
-// ANCHOR: story
 fn main() -> ExitCode {
     support::fmt::end_quietly_when_output_closes();
     let args = cli().get_matches();
@@ -53,6 +52,7 @@ fn main() -> ExitCode {
     }
 }
 
+// ANCHOR: story
 fn tell_the_story(aslr_runs: usize) -> Result<(), Box<dyn std::error::Error>> {
     support::child::reap_on_interrupt()?;
     fmt::chapter(2, "Memory regions");

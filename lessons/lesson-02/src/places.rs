@@ -47,44 +47,20 @@ fn collect() -> Places {
     let large = vec![1u8; LARGE];
     let local = black_box(3u64);
     let addr = |p: *const u8| p as u64;
-    let list = vec![
-        Place {
-            what: "a function (main)",
-            addr: crate::main as *const () as u64,
-        },
-        Place {
-            what: "a string literal",
-            addr: addr("hello".as_ptr()),
-        },
-        Place {
-            what: "an initialised static",
-            addr: addr(COUNTER.as_ptr().cast()),
-        },
-        Place {
-            what: "a zeroed static",
-            addr: addr(ZEROED.as_ptr().cast()),
-        },
-        Place {
-            what: "end of a 64 KiB zeroed static",
-            addr: addr(ZEROED_BLOCK[ZEROED_BLOCK.len() - 1].as_ptr().cast()),
-        },
-        Place {
-            what: "a Box<u64>",
-            addr: addr((&*boxed as *const u64).cast()),
-        },
-        Place {
-            what: "a 1 MiB Vec<u8>",
-            addr: addr(large.as_ptr()),
-        },
-        Place {
-            what: "a local variable",
-            addr: addr((&local as *const u64).cast()),
-        },
-        Place {
-            what: "a thread-local",
-            addr: PER_THREAD.with(|c| addr(c.as_ptr().cast())),
-        },
+    let block_end = ZEROED_BLOCK[ZEROED_BLOCK.len() - 1].as_ptr();
+    let per_thread = PER_THREAD.with(|c| addr(c.as_ptr().cast()));
+    let list = [
+        ("a function (main)", crate::main as *const () as u64),
+        ("a string literal", addr("hello".as_ptr())),
+        ("an initialised static", addr(COUNTER.as_ptr().cast())),
+        ("a zeroed static", addr(ZEROED.as_ptr().cast())),
+        ("end of a 64 KiB zeroed static", addr(block_end.cast())),
+        ("a Box<u64>", addr((&*boxed as *const u64).cast())),
+        ("a 1 MiB Vec<u8>", addr(large.as_ptr())),
+        ("a local variable", addr((&local as *const u64).cast())),
+        ("a thread-local", per_thread),
     ];
+    let list = list.map(|(what, addr)| Place { what, addr }).into();
     // Touch the statics so the compiler keeps them where a real program would.
     COUNTER.fetch_add(1, Ordering::Relaxed);
     ZEROED.fetch_add(1, Ordering::Relaxed);

@@ -44,7 +44,6 @@ fn write_and_measure(buffer: &mut [u8], pages: usize) -> String {
 }
 // ANCHOR_END: cow_child
 
-// ANCHOR: cow
 pub fn show_copy_on_write(bytes: usize) -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("12. Copy-on-write, measured");
     // Every page is written once, so the parent really holds all of it in RAM.
@@ -60,24 +59,18 @@ pub fn show_copy_on_write(bytes: usize) -> Result<(), Box<dyn std::error::Error>
     .right(1)
     .right(2)
     .right(3);
-    const RUNS: usize = 3;
     let parent_rss = (rss("RssAnon:"), rss("RssFile:"));
     let mut child_rss = (0, 0);
     for share in [0, 4, 1] {
         let written = pages.checked_div(share).unwrap_or(0);
+        let (reports, untouched) = fork_writers(&mut buffer, written)?;
         let mut faults = Vec::new();
         let mut dirty = Vec::new();
-        for _ in 0..RUNS {
-            let report = fork_reporting(|| write_and_measure(&mut buffer, written))?.finish()?;
-            let numbers: Vec<u64> = report.split(' ').filter_map(|n| n.parse().ok()).collect();
-            let [f, d, anon, file] = numbers[..] else {
-                return Err(format!("bad report from a child: {report:?}").into());
-            };
+        for [f, d, anon, file] in reports {
             faults.push(f as f64);
             dirty.push(d as f64);
             child_rss = (anon, file);
         }
-        let untouched = buffer.iter().all(|&b| b == 1);
         let what = match share {
             0 => "nothing".to_owned(),
             1 => "every page".to_owned(),
@@ -111,6 +104,35 @@ pub fn show_copy_on_write(bytes: usize) -> Result<(), Box<dyn std::error::Error>
         fmt::bytes(page() as u64),
     ));
     Ok(())
+}
+
+/// Children forked for each row of the table.
+const RUNS: usize = 3;
+
+/// What one child reported: minor faults, bytes of new private memory, and its resident
+/// anonymous and file-backed memory at its start.
+type Report = [u64; 4];
+
+// ANCHOR: cow
+/// Forks `RUNS` children, one after another, that each write into `written` pages of the
+/// parent's `buffer` and report what it cost them; then checks the parent's own buffer.
+fn fork_writers(
+    buffer: &mut [u8],
+    written: usize,
+) -> Result<(Vec<Report>, bool), Box<dyn std::error::Error>> {
+    let mut reports = Vec::new();
+    for _ in 0..RUNS {
+        // The child runs write_and_measure and sends back its numbers through a pipe.
+        let report = fork_reporting(|| write_and_measure(buffer, written))?.finish()?;
+        let numbers: Vec<u64> = report.split(' ').filter_map(|n| n.parse().ok()).collect();
+        let [faults, dirty, rss_anon, rss_file] = numbers[..] else {
+            return Err(format!("bad report from a child: {report:?}").into());
+        };
+        reports.push([faults, dirty, rss_anon, rss_file]);
+    }
+    // Every child wrote 2s into its copy; the parent's pages must still hold 1s.
+    let untouched = buffer.iter().all(|&b| b == 1);
+    Ok((reports, untouched))
 }
 // ANCHOR_END: cow
 

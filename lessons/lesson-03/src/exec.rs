@@ -1,17 +1,20 @@
 //! Step 7: exec replaces a process's program (this lesson is one such process); step 11:
 //! several children run different code at the same time.
 
+use std::error::Error;
 use std::ffi::CString;
 use std::hint::black_box;
+use std::process::{Command, ExitStatus, Output};
 use std::time::{Duration, Instant};
 
+use nix::sys::wait::WaitStatus;
 use nix::time::{ClockId, clock_gettime};
 use nix::unistd::{execv, getpid, getppid};
 use support::child::describe;
 use support::fmt;
 use support::table::Table;
 
-use crate::report::fork_reporting;
+use crate::report::{Reporting, fork_reporting};
 
 /// When `main` began, and when the kernel says this process began, both on the boot-time
 /// clock (the one `/proc/<pid>/stat` counts its start time on).
@@ -76,34 +79,16 @@ fn show_how_this_lesson_began(origin: &Origin) {
     fmt::note(&note);
 }
 
-// ANCHOR: exec
 pub fn show_exec(origin: &Origin) -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("7. exec: a new program in the same process");
     show_how_this_lesson_began(origin);
-    let child = support::child::fork(|| {
-        println!("  child {}: about to exec /bin/sh", getpid());
-        let program = c"/bin/sh";
-        let script = CString::new(
-            "echo \"  child $$: now running /bin/sh — same PID, new program (parent $PPID)\"",
-        )
-        .expect("no NUL inside");
-        // exec only returns on failure: the code below runs only if /bin/sh is missing.
-        let error = execv(program, &[c"sh", c"-c", script.as_c_str()]).unwrap_err();
-        println!("  exec failed: {error}");
-        127
-    })?;
-    println!("  parent: {}", describe(&child.wait()?));
-
-    // The everyday form: std::process::Command starts the program (posix_spawn, or fork
-    // and exec) and waits. support::child::output/status are Command's output()/status()
-    // with the child also listed for the Ctrl-C handler.
-    let output = support::child::output(std::process::Command::new("uname").arg("-sr"))?;
+    println!("  parent: {}", describe(&fork_and_exec_sh()?));
+    let (output, status) = run_with_command()?;
     println!(
         "  Command::new(\"uname\").arg(\"-sr\").output() → {}, stdout {:?}",
         output.status,
         String::from_utf8_lossy(&output.stdout)
     );
-    let status = support::child::status(std::process::Command::new("sh").args(["-c", "exit 3"]))?;
     println!("  Command::new(\"sh\").args([\"-c\", \"exit 3\"]).status() → {status}");
     fmt::note(
         "exec keeps the process (PID, parent, open files except close-on-exec ones) and\n\
@@ -112,13 +97,41 @@ pub fn show_exec(origin: &Origin) -> Result<(), Box<dyn std::error::Error>> {
     );
     Ok(())
 }
+
+// ANCHOR: exec
+/// Forks a child that prints its PID and execs /bin/sh, which prints *its* PID ($$).
+fn fork_and_exec_sh() -> Result<WaitStatus, Box<dyn std::error::Error>> {
+    let child = support::child::fork(|| {
+        println!("  child {}: about to exec /bin/sh", getpid());
+        let script = CString::new(
+            "echo \"  child $$: now running /bin/sh — same PID, new program (parent $PPID)\"",
+        )
+        .expect("no NUL inside");
+        // exec only returns on failure: the code below runs only if /bin/sh is missing.
+        let error = execv(c"/bin/sh", &[c"sh", c"-c", script.as_c_str()]).unwrap_err();
+        println!("  exec failed: {error}");
+        127
+    })?;
+    Ok(child.wait()?)
+}
 // ANCHOR_END: exec
+
+// ANCHOR: command
+/// The everyday form: std::process::Command starts the program (posix_spawn, or fork and
+/// exec) and waits. support::child::output/status are Command's output()/status() with
+/// the child also listed for the Ctrl-C handler.
+fn run_with_command() -> std::io::Result<(Output, ExitStatus)> {
+    let output = support::child::output(Command::new("uname").arg("-sr"))?;
+    let status = support::child::status(Command::new("sh").args(["-c", "exit 3"]))?;
+    Ok((output, status))
+}
+// ANCHOR_END: command
 
 /// A job for one child: takes the amount of work, returns a result to report.
 type Target = fn(u64) -> u128;
 
-/// Three different jobs, as the seed's `multiprocessing` demo gives each process its own
-/// `target` function.
+/// Three different jobs, as the source notes' `multiprocessing` demo gives each process
+/// its own `target` function.
 fn count_primes(limit: u64) -> u64 {
     (2..limit)
         .filter(|n| (2..).take_while(|d| d * d <= *n).all(|d| n % d != 0))
@@ -136,33 +149,10 @@ fn nap(limit: u64) -> u64 {
     0
 }
 
-// ANCHOR: targets
 pub fn show_different_programs_at_once(work: u64) -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("11. Different programs at the same time");
     let start = Instant::now();
-    let targets: [(&str, Target); 3] = [
-        ("count_primes", |work| count_primes(work / 10).into()),
-        ("sum_of_squares", |work| sum_of_squares(work * 5)),
-        ("nap (sleeps)", |work| nap(work).into()),
-    ];
-    let mut running = Vec::new();
-    for (name, target) in targets {
-        running.push((
-            name,
-            fork_reporting(move || {
-                // Instant is the system-wide monotonic clock: comparable across processes.
-                let began = start.elapsed();
-                let result = target(work);
-                let ended = start.elapsed();
-                format!(
-                    "{} {} {} {result}",
-                    getpid(),
-                    began.as_micros(),
-                    ended.as_micros()
-                )
-            })?,
-        ));
-    }
+    let running = start_targets(start, work)?;
     let mut table = Table::new(["target", "PID", "started", "finished", "result"])
         .right(2)
         .right(3);
@@ -195,5 +185,32 @@ pub fn show_different_programs_at_once(work: u64) -> Result<(), Box<dyn std::err
         std::thread::available_parallelism().map_or(0, |n| n.get())
     ));
     Ok(())
+}
+
+// ANCHOR: targets
+/// Forks one child per job, each running a different function; each reports its PID, when
+/// it began and ended (since `start`) and its result. All of them run at once.
+fn start_targets(
+    start: Instant,
+    work: u64,
+) -> Result<Vec<(&'static str, Reporting)>, Box<dyn Error>> {
+    let targets: [(&str, Target); 3] = [
+        ("count_primes", |work| count_primes(work / 10).into()),
+        ("sum_of_squares", |work| sum_of_squares(work * 5)),
+        ("nap (sleeps)", |work| nap(work).into()),
+    ];
+    let mut running = Vec::new();
+    for (name, target) in targets {
+        let child = fork_reporting(move || {
+            // Instant is the system-wide monotonic clock: comparable across processes.
+            let began = start.elapsed();
+            let result = target(work);
+            let ended = start.elapsed();
+            let (began, ended) = (began.as_micros(), ended.as_micros());
+            format!("{} {began} {ended} {result}", getpid())
+        })?;
+        running.push((name, child));
+    }
+    Ok(running)
 }
 // ANCHOR_END: targets

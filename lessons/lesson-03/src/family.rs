@@ -7,14 +7,14 @@ use std::os::fd::AsRawFd;
 use std::time::Instant;
 
 use nix::sys::signal::{Signal, raise};
-use nix::unistd::{ForkResult, getpid, getppid};
+use nix::sys::wait::WaitStatus;
+use nix::unistd::{ForkResult, Pid, getpid, getppid};
 use support::child::{Child, describe};
 use support::fmt;
 use support::table::Table;
 
 use crate::report::fork_reporting;
 
-// ANCHOR: fork
 pub fn show_one_call_two_returns() -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("1. fork: one call, two returns");
     println!("  before fork: one process, PID {}", getpid());
@@ -22,39 +22,43 @@ pub fn show_one_call_two_returns() -> Result<(), Box<dyn std::error::Error>> {
     // Both lines line up their arrows, whatever the width of the child's PID (which the
     // child cannot know in advance: the PID width is that of the largest PID in use).
     let width = "fork returned  here".len() + pid_max_digits();
-    // SAFETY: the lesson has one thread (support::child::fork checks this for every
-    // other fork in the lesson; this one is written out to show what fork returns), and
-    // the child only prints and leaves with _exit.
-    match unsafe { nix::unistd::fork() }? {
-        ForkResult::Child => {
-            println!(
-                "  {:<w$} → the child:  PID {}, parent (getppid) {}",
-                "fork returned 0 here",
-                getpid(),
-                getppid(),
-                w = width
-            );
-            let _ = std::io::stdout().flush();
-            // SAFETY: ends the child at once, without running the parent's destructors.
-            unsafe { libc::_exit(0) }
-        }
-        ForkResult::Parent { child } => {
-            let status = Child::adopt(child).wait()?;
-            println!(
-                "  {:<w$} → the parent: PID {}, its child {} {}",
-                format!("fork returned {child} here"),
-                getpid(),
-                child,
-                describe(&status),
-                w = width
-            );
-        }
-    }
+    let (child, status) = fork_once(width)?;
+    println!(
+        "  {:<w$} → the parent: PID {}, its child {} {}",
+        format!("fork returned {child} here"),
+        getpid(),
+        child,
+        describe(&status),
+        w = width
+    );
     fmt::note(
         "One call, two returns: the child starts life inside fork, as an exact copy, and\n\
          the return value is the only way each copy learns which one it is.",
     );
     show_who_runs_first()
+}
+
+// ANCHOR: fork
+/// One fork, written out (most forks of the lesson go through `support::child::fork`).
+/// The child prints what fork returned to it and leaves; the parent waits for it and
+/// returns its PID and how it ended.
+fn fork_once(width: usize) -> Result<(Pid, WaitStatus), Box<dyn std::error::Error>> {
+    // SAFETY: the lesson's main runs on its only thread (support::child::fork checks
+    // this for the forks it makes), and the child only prints and leaves with _exit.
+    match unsafe { nix::unistd::fork() }? {
+        ForkResult::Child => {
+            println!(
+                "  {:<width$} → the child:  PID {}, parent (getppid) {}",
+                "fork returned 0 here",
+                getpid(),
+                getppid(),
+            );
+            let _ = std::io::stdout().flush();
+            // SAFETY: ends the child at once, without running the parent's destructors.
+            unsafe { libc::_exit(0) }
+        }
+        ForkResult::Parent { child } => Ok((child, Child::adopt(child).wait()?)),
+    }
 }
 // ANCHOR_END: fork
 
@@ -177,25 +181,11 @@ fn print_tree(me: i32) {
 /// What a child does before it ends; returns its exit status.
 type Ending = fn() -> i32;
 
-// ANCHOR: wait
 pub fn show_exit_statuses() -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("3. wait and the exit status");
-    let endings: [(&str, Ending); 3] = [
-        ("returns 7", || 7),
-        ("kills itself with SIGKILL", || {
-            let _ = raise(Signal::SIGKILL);
-            0
-        }),
-        ("panics (caught, exit 101)", || panic!("a child's panic")),
-    ];
     let mut table = Table::new(["child", "what it did", "waitpid returned", "in words"]);
-    for (i, (what, body)) in endings.into_iter().enumerate() {
-        // The panicking child's message goes to stderr; keep the lesson's output tidy.
-        let child = support::child::fork(move || {
-            std::panic::set_hook(Box::new(|_| {}));
-            body()
-        })?;
-        let status = child.wait()?;
+    for (i, (what, body)) in ENDINGS.into_iter().enumerate() {
+        let status = end_and_wait(body)?;
         let shown =
             format!("{status:?}").replace(&format!("Pid({})", status.pid().unwrap()), "pid");
         table.row([format!("#{i}"), what.to_owned(), shown, describe(&status)]);
@@ -207,5 +197,26 @@ pub fn show_exit_statuses() -> Result<(), Box<dyn std::error::Error>> {
          ends the process on the spot. A parent that never calls wait never learns either.",
     );
     Ok(())
+}
+
+// ANCHOR: wait
+/// Three ways for a child to end.
+const ENDINGS: [(&str, Ending); 3] = [
+    ("returns 7", || 7),
+    ("kills itself with SIGKILL", || {
+        let _ = raise(Signal::SIGKILL);
+        0
+    }),
+    ("panics (caught, exit 101)", || panic!("a child's panic")),
+];
+
+/// Forks a child that runs `body`, and waits for it: the status says how it ended.
+fn end_and_wait(body: Ending) -> Result<WaitStatus, Box<dyn std::error::Error>> {
+    let child = support::child::fork(move || {
+        // The panicking child's message goes to stderr; keep the lesson's output tidy.
+        std::panic::set_hook(Box::new(|_| {}));
+        body()
+    })?;
+    Ok(child.wait()?)
 }
 // ANCHOR_END: wait

@@ -71,7 +71,6 @@ const QUICK: Scale = Scale {
     work: 1_000_000,
 };
 
-// ANCHOR: story
 fn main() -> ExitCode {
     // Taken first, to compare with when the kernel says this process began (step 7).
     let origin = exec::Origin::now();
@@ -91,6 +90,7 @@ fn main() -> ExitCode {
     }
 }
 
+// ANCHOR: story
 fn tell_the_story(scale: Scale, origin: &exec::Origin) -> Result<(), Box<dyn std::error::Error>> {
     // Ctrl-C kills and reaps every child before the lesson ends: no zombies left behind.
     support::child::reap_on_interrupt()?;

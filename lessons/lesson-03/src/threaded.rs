@@ -53,36 +53,11 @@ pub fn demo() -> ExitCode {
     // SAFETY: the child calls only async-signal-safe functions (prctl, getppid, write,
     // nanosleep, _exit) and Mutex::try_lock, which is one atomic compare-and-swap.
     match unsafe { libc::fork() } {
-        0 => {
-            // SAFETY: prctl and getppid are system calls; die if the demo is killed.
-            unsafe {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                if libc::getppid() == 1 {
-                    libc::_exit(1);
-                }
-            }
-            let start = Instant::now();
-            let mut free = false;
-            while start.elapsed() < CHILD_TRIES_FOR && !free {
-                free = LOCK.try_lock().is_ok();
-                std::thread::sleep(Duration::from_millis(10)); // nanosleep
-            }
-            say(if free {
-                b"  child:  the lock became free\n"
-            } else {
-                b"  child:  1 thread; the lock is still held after 500 ms, by no one here\n"
-            });
-            // SAFETY: leaves without running anything of the parent's copy.
-            unsafe { libc::_exit(0) }
-        }
+        0 => child_tries_the_lock(),
         child if child > 0 => {
             let _ = holder.join();
             let free_in_parent = LOCK.try_lock().is_ok();
-            println!(
-                "  parent: {threads} threads at fork; its second thread unlocked after {}; \
-                 lock free: {free_in_parent}",
-                fmt::duration(HELD_FOR)
-            );
+            say_what_the_parent_saw(threads, free_in_parent);
             // SAFETY: waits for our own child; a null status pointer is allowed.
             unsafe { libc::waitpid(child, std::ptr::null_mut(), 0) };
         }
@@ -91,3 +66,36 @@ pub fn demo() -> ExitCode {
     ExitCode::SUCCESS
 }
 // ANCHOR_END: threaded
+
+/// In the forked child: try the lock every 10 ms for `CHILD_TRIES_FOR`, then say whether
+/// it ever came free, and leave.
+fn child_tries_the_lock() -> ! {
+    // SAFETY: prctl and getppid are system calls; die if the demo is killed.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        if libc::getppid() == 1 {
+            libc::_exit(1);
+        }
+    }
+    let start = Instant::now();
+    let mut free = false;
+    while start.elapsed() < CHILD_TRIES_FOR && !free {
+        free = LOCK.try_lock().is_ok();
+        std::thread::sleep(Duration::from_millis(10)); // nanosleep
+    }
+    say(if free {
+        b"  child:  the lock became free\n"
+    } else {
+        b"  child:  1 thread; the lock is still held after 500 ms, by no one here\n"
+    });
+    // SAFETY: leaves without running anything of the parent's copy.
+    unsafe { libc::_exit(0) }
+}
+
+fn say_what_the_parent_saw(threads: usize, free_in_parent: bool) {
+    println!(
+        "  parent: {threads} threads at fork; its second thread unlocked after {}; \
+         lock free: {free_in_parent}",
+        fmt::duration(HELD_FOR)
+    );
+}

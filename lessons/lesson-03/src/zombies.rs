@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::WaitStatus;
 use nix::unistd::{Pid, getpid};
 use support::child::{Child, describe};
 use support::fmt;
@@ -32,28 +33,54 @@ fn poll_until(mut check: impl FnMut() -> bool) -> bool {
     false
 }
 
-// ANCHOR: zombie
 pub fn show_a_zombie() -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("4. A zombie, seen in /proc");
+    let seen = zombie_before_and_after_wait()?;
+    let pid = seen.pid;
+    let state = seen.state_before_wait.map_or("gone".into(), |s| {
+        format!("{s}\n    ({s} = {})", support::proc::state_name(s))
+    });
+    println!("  child {pid} exited; before wait, its state in /proc/{pid}/stat: {state}");
+    println!("  waitpid({pid}) → {}", describe(&seen.status));
+    println!(
+        "  after wait, /proc/{pid} exists: {}",
+        !seen.gone_after_wait
+    );
+    fmt::note(&format!(
+        "The child was a zombie: {}. A zombie runs no code and holds no user\n\
+         memory (its address space was freed when it exited), but its task entry stays,\n\
+         with its PID and exit status, until the parent asks for them. Then the entry,\n\
+         and the PID, are freed.",
+        seen.became_zombie
+    ));
+    Ok(())
+}
+
+/// What /proc showed of a child between its exit and its parent's wait, and after.
+struct ZombieSeen {
+    pid: Pid,
+    became_zombie: bool,
+    state_before_wait: Option<char>,
+    status: WaitStatus,
+    gone_after_wait: bool,
+}
+
+// ANCHOR: zombie
+fn zombie_before_and_after_wait() -> Result<ZombieSeen, Box<dyn std::error::Error>> {
     let child = support::child::fork(|| 0)?;
     let pid = child.pid();
     // The child exits at once; until we wait for it, the kernel keeps its entry.
     let became_zombie = poll_until(|| state_of(pid) == Some('Z'));
-    let state = state_of(pid).map_or("gone".into(), |s| {
-        format!("{s}\n    ({s} = {})", support::proc::state_name(s))
-    });
-    println!("  child {pid} exited; before wait, its state in /proc/{pid}/stat: {state}");
+    let state_before_wait = state_of(pid);
     let status = child.wait()?;
-    let gone = !Path::new(&format!("/proc/{pid}")).exists();
-    println!("  waitpid({pid}) → {}", describe(&status));
-    println!("  after wait, /proc/{pid} exists: {}", !gone);
-    fmt::note(&format!(
-        "The child was a zombie: {became_zombie}. A zombie runs no code and holds no user\n\
-         memory (its address space was freed when it exited), but its task entry stays,\n\
-         with its PID and exit status, until the parent asks for them. Then the entry,\n\
-         and the PID, are freed."
-    ));
-    Ok(())
+    let gone_after_wait = !Path::new(&format!("/proc/{pid}")).exists();
+    Ok(ZombieSeen {
+        pid,
+        became_zombie,
+        state_before_wait,
+        status,
+        gone_after_wait,
+    })
 }
 // ANCHOR_END: zombie
 
@@ -82,42 +109,9 @@ pub fn show_pids_handed_back() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-// ANCHOR: orphan
 pub fn show_an_orphan_adopted() -> Result<(), Box<dyn std::error::Error>> {
     fmt::step("6. An orphan, adopted");
-    // Orphans normally go to PID 1 (or the nearest "subreaper" ancestor, such as
-    // systemd --user). Making the lesson a subreaper brings them back to us, so we can
-    // reap them: a PID 1 that does not reap would keep their zombies forever.
-    nix::sys::prctl::set_child_subreaper(true)?;
-    let (read_end, write_end) = nix::unistd::pipe()?;
-    let report_fd = write_end.as_raw_fd();
-    let middle = support::child::fork(move || {
-        // The grandchild sleeps; the lesson kills it when the step is done. It closes its
-        // copy of the report pipe, or the lesson's read would wait for it to end.
-        let grandchild = support::child::fork(|| {
-            let _ = nix::unistd::close(report_fd);
-            std::thread::sleep(Duration::from_secs(10));
-            0
-        });
-        let text = match grandchild {
-            Ok(grandchild) => {
-                let pid = grandchild.pid();
-                // Leave it running: its parent is about to exit and orphan it.
-                std::mem::forget(grandchild);
-                format!("{pid} {}", getpid())
-            }
-            Err(e) => format!("error {e}"),
-        };
-        let _ = File::from(write_end).write_all(text.as_bytes());
-        0
-    })?;
-    let mut text = String::new();
-    File::from(read_end).read_to_string(&mut text)?;
-    middle.wait()?;
-    let (grandchild, middle_pid) = text
-        .split_once(' ')
-        .ok_or("no report from the middle child")?;
-    let grandchild = Pid::from_raw(grandchild.parse()?);
+    let (grandchild, middle_pid) = make_an_orphan()?;
     let orphan = Child::adopt(grandchild);
     let me = getpid().as_raw();
     let adopted = poll_until(|| support::proc::parent_pid(grandchild.as_raw()).ok() == Some(me));
@@ -142,5 +136,45 @@ pub fn show_an_orphan_adopted() -> Result<(), Box<dyn std::error::Error>> {
          up first. This one had no handler, so the default action ended it: \"killed by\"."
     ));
     Ok(())
+}
+
+// ANCHOR: orphan
+/// A middle child forks a grandchild, sends back its PID, and exits: the grandchild is an
+/// orphan. Returns the grandchild's PID and the middle child's.
+fn make_an_orphan() -> Result<(Pid, Pid), Box<dyn std::error::Error>> {
+    // Orphans normally go to PID 1 (or the nearest "subreaper" ancestor, such as
+    // systemd --user). Making the lesson a subreaper brings them back to us, so we can
+    // reap them: a PID 1 that does not reap would keep their zombies forever.
+    nix::sys::prctl::set_child_subreaper(true)?;
+    let (read_end, write_end) = nix::unistd::pipe()?;
+    let report_fd = write_end.as_raw_fd();
+    let middle = support::child::fork(move || {
+        // The grandchild sleeps; the lesson kills it when the step is done. It closes its
+        // copy of the report pipe, or the lesson's read would wait for it to end.
+        let grandchild = support::child::fork(|| {
+            let _ = nix::unistd::close(report_fd);
+            std::thread::sleep(Duration::from_secs(10));
+            0
+        });
+        let text = match grandchild {
+            Ok(grandchild) => {
+                let pid = grandchild.pid();
+                // Leave it running: its parent is about to exit and orphan it.
+                std::mem::forget(grandchild);
+                pid.to_string()
+            }
+            Err(e) => format!("error {e}"),
+        };
+        let _ = File::from(write_end).write_all(text.as_bytes());
+        0
+    })?;
+    let mut text = String::new();
+    File::from(read_end).read_to_string(&mut text)?;
+    let middle_pid = middle.pid();
+    middle.wait()?;
+    let grandchild = text
+        .parse()
+        .map_err(|_| format!("the middle child said: {text}"))?;
+    Ok((Pid::from_raw(grandchild), middle_pid))
 }
 // ANCHOR_END: orphan

@@ -28,9 +28,10 @@ pub struct PipelineRun {
 /// first stage's standard input, and collects the last stage's output and every exit code.
 ///
 /// All stages run at the same time. Errors: `io::ErrorKind::InvalidInput` when `stages` is
-/// empty or a stage is an empty list; the error of `spawn` when a program cannot be
-/// started (after waiting for the stages already started); other I/O errors as they come.
-/// A stage's standard error is inherited (not captured).
+/// empty or a stage is an empty list (found before any stage starts); the error of `spawn`
+/// when a program cannot be started (after killing and waiting for the stages already
+/// started, so none is left running or a zombie); other I/O errors as they come. A stage's
+/// standard error is inherited (not captured).
 pub fn run_pipeline(stages: &[&[&str]], input: &str) -> io::Result<PipelineRun> {
     // ANCHOR: solution
     if stages.is_empty() || stages.iter().any(|s| s.is_empty()) {
