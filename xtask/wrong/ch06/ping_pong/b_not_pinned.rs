@@ -1,4 +1,4 @@
-//! Wrong attempt: only A is pinned, since B is started from A's thread and should inherit its CPU anyway.
+//! Wrong attempt: only A pins itself; B is started from A's thread, so it should run there anyway.
 //!
 //! A pinned ping-pong of your own: two threads pass a token back and forth through two
 //! pipes, and you time every round trip and note where each end ran.

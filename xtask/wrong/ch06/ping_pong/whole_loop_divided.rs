@@ -1,4 +1,4 @@
-//! Wrong attempt: the whole loop is timed once and divided by the number of rounds, which gives every sample the same time.
+//! Wrong attempt: the whole loop is timed once and divided by the rounds: every sample the same.
 //!
 //! A pinned ping-pong of your own: two threads pass a token back and forth through two
 //! pipes, and you time every round trip and note where each end ran.
