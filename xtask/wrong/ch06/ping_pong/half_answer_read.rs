@@ -1,4 +1,4 @@
-//! Wrong attempt: A reads B's answer with one `read` into a one-byte buffer, since the CPU number fits in a byte anyway.
+//! Wrong attempt: A reads one byte of B's four-byte answer, since a CPU number fits in a byte.
 //!
 //! A pinned ping-pong of your own: two threads pass a token back and forth through two
 //! pipes, and you time every round trip and note where each end ran.

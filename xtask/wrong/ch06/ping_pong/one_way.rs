@@ -1,4 +1,4 @@
-//! Wrong attempt: A sends all its bytes first and then reads all the answers, timing one-way trips instead of waiting for each answer.
+//! Wrong attempt: A sends all its bytes, then reads the answers: one-way trips, not round trips.
 //!
 //! A pinned ping-pong of your own: two threads pass a token back and forth through two
 //! pipes, and you time every round trip and note where each end ran.
