@@ -34,22 +34,45 @@ fn spin_and_watch(until: Instant) -> Vec<(Instant, Instant)> {
 
 /// The scheduler's base slice: from debugfs where it is mounted, else from the source.
 fn configured_slice() -> String {
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    match std::fs::read_to_string("/sys/kernel/debug/sched/base_slice_ns") {
-        Ok(ns) => format!(
-            "base_slice_ns = {} (from /sys/kernel/debug/sched)",
-            ns.trim()
-        ),
-        Err(_) => {
-            // kernel/sched/fair.c: 0.75 ms × (1 + ilog2(min(online CPUs, 8))).
-            let factor = 1 + cpus.min(8).ilog2();
-            format!(
-                "debugfs is not mounted, so the kernel's base slice cannot be read here;\n\
-                 its default (kernel/sched/fair.c) is 0.75 ms × (1 + log2 CPUs) = {:.2} ms for {cpus}",
-                0.75 * f64::from(factor)
-            )
-        }
+    if let Ok(ns) = std::fs::read_to_string("/sys/kernel/debug/sched/base_slice_ns") {
+        return format!("base_slice_ns = {} (from /sys/kernel/debug/sched)", ns.trim());
     }
+    // kernel/sched/fair.c: normalized_sysctl_sched_base_slice × (1 + ilog2(min(online
+    // CPUs, 8))) (update_sysctl, SCHED_TUNABLESCALING_LOG); the base was 0.75 ms until
+    // Linux 6.15 made it 0.70 ms (commit 2ae891b8, "sched: Reduce the default slice").
+    let cpus = online_cpus();
+    let factor = f64::from(1 + cpus.clamp(1, 8).ilog2());
+    let (base, since) = match kernel_version() {
+        Some(v) if v >= (6, 15) => (0.70, "Linux 6.15 on"),
+        _ => (0.75, "before Linux 6.15"),
+    };
+    format!(
+        "debugfs is not mounted, so the kernel's base slice cannot be read here; its\n\
+         default (kernel/sched/fair.c, {since}) is {base:.2} ms × (1 + log2 CPUs) = {:.2} ms \
+         for {cpus}",
+        base * factor
+    )
+}
+
+/// How many CPUs are online, from /sys/devices/system/cpu/online (`0-1`, `0,2-3`).
+fn online_cpus() -> u32 {
+    let list = std::fs::read_to_string("/sys/devices/system/cpu/online").unwrap_or_default();
+    let count: u32 = list
+        .trim()
+        .split(',')
+        .filter_map(|range| match range.split_once('-') {
+            Some((a, b)) => Some(b.parse::<u32>().ok()? + 1 - a.parse::<u32>().ok()?),
+            None => range.parse::<u32>().ok().map(|_| 1),
+        })
+        .sum();
+    count.max(1)
+}
+
+/// The running kernel's (major, minor), from /proc/sys/kernel/osrelease (`6.18.3-…`).
+fn kernel_version() -> Option<(u32, u32)> {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok()?;
+    let mut parts = release.trim().split(['.', '-']);
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
 /// CONFIG_HZ from /proc/config.gz, when the kernel exposes its configuration.
