@@ -8,8 +8,11 @@ use std::time::{Duration, Instant};
 
 use crate::classify_task::{Counters, Kind, classify, parse_schedstat, parse_status, read};
 
+/// A made-up file: what it shows, its text, and what a parser should make of it.
+type Fixture<T> = (&'static str, &'static str, Option<T>);
+
 /// `status` texts and the counters in them, as (what, text, (voluntary, involuntary)).
-const STATUS: &[(&str, &str, Option<(u64, u64)>)] = &[
+const STATUS: &[Fixture<(u64, u64)>] = &[
     (
         "the end of a real status file",
         "Cpus_allowed_list:\t0-1\nMems_allowed_list:\t0\n\
@@ -45,7 +48,7 @@ const STATUS: &[(&str, &str, Option<(u64, u64)>)] = &[
 ];
 
 /// `schedstat` texts and the time on a CPU in them (ns).
-const SCHEDSTAT: &[(&str, &str, Option<u64>)] = &[
+const SCHEDSTAT: &[Fixture<u64>] = &[
     ("a real line", "962481 1268523 2\n", Some(962_481)),
     (
         "an hour on the CPU",

@@ -35,7 +35,10 @@ fn spin_and_watch(until: Instant) -> Vec<(Instant, Instant)> {
 /// The scheduler's base slice: from debugfs where it is mounted, else from the source.
 fn configured_slice() -> String {
     if let Ok(ns) = std::fs::read_to_string("/sys/kernel/debug/sched/base_slice_ns") {
-        return format!("base_slice_ns = {} (from /sys/kernel/debug/sched)", ns.trim());
+        return format!(
+            "base_slice_ns = {} (from /sys/kernel/debug/sched)",
+            ns.trim()
+        );
     }
     // kernel/sched/fair.c: normalized_sysctl_sched_base_slice × (1 + ilog2(min(online
     // CPUs, 8))) (update_sysctl, SCHED_TUNABLESCALING_LOG); the base was 0.75 ms until

@@ -7,11 +7,11 @@
 //! the task has run on a CPU, in nanoseconds. All three are in `/proc`:
 //!
 //! - `/proc/<pid>/task/<tid>/status` has the two counters, one per line, a name, a colon,
-//!   a tab, and the number:
+//!   a tab (shown here as spaces), and the number:
 //!
 //!   ```text
-//!   voluntary_ctxt_switches:	50
-//!   nonvoluntary_ctxt_switches:	3
+//!   voluntary_ctxt_switches:        50
+//!   nonvoluntary_ctxt_switches:     3
 //!   ```
 //!
 //! - `/proc/<pid>/task/<tid>/schedstat` is one line of three numbers separated by spaces:
