@@ -2,6 +2,7 @@
 //! *Processes, Threads and the Machine Underneath*.
 //!
 //! Each module has one job:
+//! - [`affinity`]: pinning a thread to a CPU, and asking which CPU it is on;
 //! - [`proc`]: reading facts about a process from `/proc`, with errors a learner understands;
 //! - [`stats`]: repeating a measurement and summarising it honestly (runs, median, spread);
 //! - [`fmt`]: bytes, durations and headings printed the same way in every lesson;
@@ -16,6 +17,7 @@
 //! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times;
 //! - `sigint` (feature `testing`): interrupt a lesson and prove it left no process behind.
 
+pub mod affinity;
 #[cfg(feature = "child")]
 pub mod child;
 pub mod crash;

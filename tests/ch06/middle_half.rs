@@ -1,0 +1,72 @@
+//! Grades `middle_half`: fixed examples with worked answers, then fresh random timings
+//! checked against `support::stats::Summary` (the lesson's own method).
+
+use std::time::Duration;
+
+use crate::middle_half::{MiddleHalf, at, middle_half};
+
+/// The worked answer for one example: runs, q1, median, q3 (µs).
+type Answer = (usize, u64, u64, u64);
+
+fn us(values: &[u64]) -> Vec<Duration> {
+    values.iter().map(|&v| Duration::from_micros(v)).collect()
+}
+
+#[test]
+fn quantiles_round_the_index_to_the_nearest() {
+    let four = us(&[1, 2, 3, 4]);
+    for (q, expected) in [(0.0, 1), (0.25, 2), (0.5, 3), (0.75, 3), (1.0, 4)] {
+        assert_eq!(
+            at(&four, q),
+            Duration::from_micros(expected),
+            "for q = {q} of [1, 2, 3, 4] µs: index (4 − 1) × {q} rounded"
+        );
+    }
+}
+
+#[test]
+fn middle_half_of_examples() {
+    let cases: [(&[u64], Answer); 4] = [
+        (&[7], (1, 7, 7, 7)),
+        (&[5, 1, 4, 2, 3], (5, 2, 3, 4)),
+        (&[40, 10, 30, 20], (4, 20, 30, 30)),
+        (&[9, 2, 2, 8, 100, 3, 4], (7, 3, 4, 9)),
+    ];
+    for (input, (runs, q1, median, q3)) in cases {
+        let expected = MiddleHalf {
+            runs,
+            q1: Duration::from_micros(q1),
+            median: Duration::from_micros(median),
+            q3: Duration::from_micros(q3),
+        };
+        assert_eq!(
+            middle_half(&us(input)),
+            Some(expected),
+            "for the timings {input:?} µs (expected / yours)"
+        );
+    }
+    assert_eq!(middle_half(&[]), None, "for no timings at all");
+}
+
+#[test]
+fn agrees_with_the_lesson_on_fresh_timings() {
+    let seed = support::seeded::fresh();
+    let mut state = seed | 1;
+    for len in 1..40 {
+        let samples: Vec<Duration> = (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                Duration::from_nanos(state % 100_000)
+            })
+            .collect();
+        let reference = support::stats::Summary::of(samples.clone()).expect("not empty");
+        let yours = middle_half(&samples).expect("not empty");
+        assert_eq!(
+            (yours.runs, yours.q1, yours.median, yours.q3),
+            (reference.runs, reference.q1, reference.median, reference.q3),
+            "for {len} fresh timings (seed {seed}; replay with PTM_SEED={seed})"
+        );
+    }
+}
