@@ -106,9 +106,11 @@ fn perf_pipe(cpu: usize, loops: u64, threads: bool) -> std::io::Result<Option<f6
     if threads {
         command.arg("-T");
     }
-    let output = support::child::output(&mut command)?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    Ok(text
+    // In a process group of its own, killed whole afterwards and on Ctrl-C: perf forks a
+    // worker for the other end, which must not outlive perf.
+    let run = support::crash::run(&mut command, std::time::Duration::from_secs(60))?;
+    Ok(run
+        .stdout
         .lines()
         .find(|l| l.contains("usecs/op"))
         .and_then(|l| l.split_whitespace().next())
