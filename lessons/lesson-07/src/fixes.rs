@@ -13,8 +13,8 @@ use support::{fmt, stats, table::Table};
 use crate::lost::{group, racy_increments};
 
 // ANCHOR: fetch_add
-/// Fix 1: one indivisible read-modify-write. On x86-64 this is a single locked instruction
-/// (`lock add`): no other core can touch the counter's cache line in between.
+/// Fix 1: one indivisible read-modify-write. On x86-64 this is one locked instruction
+/// (`lock xadd`, or `lock inc` when the old value is unused): no other core can touch the counter's cache line in between.
 pub fn atomic_increments(counter: &AtomicU64, times: u64) {
     for _ in 0..times {
         counter.fetch_add(1, Ordering::Relaxed);
