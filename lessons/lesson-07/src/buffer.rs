@@ -27,7 +27,8 @@ impl<T> BoundedBuffer<T> {
         }
     }
 
-    /// Adds an item, waiting while the buffer is full. Returns the length it left.
+    /// Adds an item, waiting while the buffer is full. Returns the length it
+    /// left.
     pub fn put(&self, item: T) -> usize {
         let mut items = self.items.lock().unwrap();
         while items.len() == self.capacity {

@@ -17,9 +17,9 @@ use support::{fmt, threads};
 pub const DEMOS: [&str; 2] = ["deadlock", "ordered"];
 
 // ANCHOR: opposite_order
-/// Takes `first`, waits until the other thread holds its first lock too, then takes
-/// `second`. Called as (a, b) by one thread and (b, a) by the other: each then holds the
-/// lock the other wants, and neither lets go.
+/// Takes `first`, waits until the other thread holds its first lock too, then
+/// takes `second`. Called as (a, b) by one thread and (b, a) by the other:
+/// each then holds the lock the other wants, and neither lets go.
 fn take_both(first: &Mutex<u64>, second: &Mutex<u64>, both_hold_one: &Barrier) {
     let mut one = first.lock().unwrap();
     both_hold_one.wait();
@@ -30,8 +30,9 @@ fn take_both(first: &Mutex<u64>, second: &Mutex<u64>, both_hold_one: &Barrier) {
 // ANCHOR_END: opposite_order
 
 // ANCHOR: ordered
-/// Lock ordering: every thread takes the lock with the lower address first, whatever
-/// order its caller named them in. A cycle of "holds one, waits for the other" cannot form.
+/// Lock ordering: every thread takes the lock with the lower address first,
+/// whatever order its caller named them in. A cycle of "holds one, waits for
+/// the other" cannot form.
 fn take_both_in_order(x: &Mutex<u64>, y: &Mutex<u64>) {
     let (first, second) = if std::ptr::from_ref(x) < std::ptr::from_ref(y) {
         (x, y)
@@ -89,25 +90,28 @@ pub fn demo(kind: &str) -> std::process::ExitCode {
 }
 
 // ANCHOR: waiting_in
-/// What a thread is waiting in, from `/proc/self/task/<tid>/`: its state letter, its
-/// `wchan` (the kernel function it sleeps in) and `syscall` (the system call it is in).
+/// What a thread is waiting in, from `/proc/self/task/<tid>/`: its state
+/// letter, its `wchan` (the kernel function it sleeps in) and `syscall` (the
+/// system call it is in).
 fn waiting_in(name: &str, tid: i32) -> String {
+    let dir = format!("/proc/self/task/{tid}");
     let read = |file: &str| {
-        std::fs::read_to_string(format!("/proc/self/task/{tid}/{file}")).unwrap_or_default()
+        let text = std::fs::read_to_string(format!("{dir}/{file}"));
+        text.unwrap_or_default()
     };
     let stat = read("stat");
-    // The state is the first field after the ")" that closes the thread's name.
+    // The state is the first field after the ")" that closes the thread's
+    // name.
     let state = stat
         .rsplit(')')
         .next()
         .and_then(|r| r.split_whitespace().next());
-    let syscall = threads::blocked_in(tid).map(|b| b.syscall);
-    format!(
-        "{name}: state {}, wchan {}, syscall {}",
-        state.unwrap_or("?"),
-        read("wchan"),
-        syscall.map_or("(running)".into(), |n| format!("{n} ({})", syscall_name(n))),
-    )
+    let syscall = match threads::blocked_in(tid) {
+        Some(b) => format!("{} ({})", b.syscall, syscall_name(b.syscall)),
+        None => "(running)".into(),
+    };
+    let (state, wchan) = (state.unwrap_or("?"), read("wchan"));
+    format!("{name}: state {state}, wchan {wchan}, syscall {syscall}")
 }
 // ANCHOR_END: waiting_in
 

@@ -13,8 +13,9 @@ use support::{fmt, stats, table::Table};
 use crate::lost::{group, racy_increments};
 
 // ANCHOR: fetch_add
-/// Fix 1: one indivisible read-modify-write. On x86-64 this is one locked instruction
-/// (`lock xadd`, or `lock inc` when the old value is unused): no other core can touch the counter's cache line in between.
+/// Fix 1: one indivisible read-modify-write. On x86-64 this is one locked
+/// instruction (`lock xadd`, or `lock inc` when the old value is unused): no
+/// other core can touch the counter's cache line in between.
 pub fn atomic_increments(counter: &AtomicU64, times: u64) {
     for _ in 0..times {
         counter.fetch_add(1, Ordering::Relaxed);
@@ -23,9 +24,10 @@ pub fn atomic_increments(counter: &AtomicU64, times: u64) {
 // ANCHOR_END: fetch_add
 
 // ANCHOR: mutex
-/// Fix 2: a lock around the read-modify-write. Only the thread holding the guard may
-/// touch the number; the others wait in `lock()` (spinning briefly, then sleeping in the
-/// kernel on a futex) until the guard is dropped at the end of the statement.
+/// Fix 2: a lock around the read-modify-write. Only the thread holding the
+/// guard may touch the number; the others wait in `lock()` (spinning briefly,
+/// then sleeping in the kernel on a futex) until the guard is dropped at the
+/// end of the statement.
 pub fn locked_increments(counter: &Mutex<u64>, times: u64) {
     for _ in 0..times {
         *counter.lock().unwrap() += 1;
@@ -34,8 +36,9 @@ pub fn locked_increments(counter: &Mutex<u64>, times: u64) {
 // ANCHOR_END: mutex
 
 // ANCHOR: per_thread
-/// Fix 3: share nothing while counting. Each thread counts in its own local variable
-/// and hands back its total; the caller adds the totals after `join` (chapter 04).
+/// Fix 3: share nothing while counting. Each thread counts in its own local
+/// variable and hands back its total; the caller adds the totals after `join`
+/// (chapter 04).
 pub fn per_thread_counts(threads: usize, times: u64) -> u64 {
     thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
@@ -44,7 +47,8 @@ pub fn per_thread_counts(threads: usize, times: u64) -> u64 {
                     let mut mine = 0u64;
                     for _ in 0..times {
                         mine += 1;
-                        // Keeps the compiler from replacing the loop by `mine = times`.
+                        // Keeps the compiler from replacing the loop by `mine
+                        // = times`.
                         black_box(&mut mine);
                     }
                     mine

@@ -13,9 +13,10 @@ use nix::unistd::Pid;
 use support::{fmt, table::Table};
 
 // ANCHOR: racy_increments
-/// Adds 1 to `counter`, `times` times, in two steps: read, then write back what was read
-/// plus one. Each step is atomic on its own; the pair is not. Safe Rust, no undefined
-/// behaviour — and still a race: another thread's write between the two is overwritten.
+/// Adds 1 to `counter`, `times` times, in two steps: read, then write back
+/// what was read plus one. Each step is atomic on its own; the pair is not.
+/// Safe Rust, no undefined behaviour — and still a race: another thread's
+/// write between the two is overwritten.
 pub fn racy_increments(counter: &AtomicU64, times: u64) {
     for _ in 0..times {
         let seen = counter.load(Ordering::Relaxed);
@@ -25,8 +26,9 @@ pub fn racy_increments(counter: &AtomicU64, times: u64) {
 // ANCHOR_END: racy_increments
 
 // ANCHOR: pin
-/// Restricts the calling thread to one CPU (`sched_setaffinity` with PID 0 means "the
-/// calling thread"): the scheduler will run it there and nowhere else.
+/// Restricts the calling thread to one CPU (`sched_setaffinity` with PID 0
+/// means "the calling thread"): the scheduler will run it there and nowhere
+/// else.
 pub fn pin_to(cpu: usize) -> nix::Result<()> {
     let mut set = CpuSet::new();
     set.set(cpu)?;

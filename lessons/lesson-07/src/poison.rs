@@ -14,9 +14,10 @@ pub struct Seen {
 }
 
 // ANCHOR: poison
-/// A thread starts an update of two steps under the lock and panics after the first:
-/// the `Mutex` is *poisoned*, and every later `lock()` returns `Err(PoisonError)`. The
-/// error still carries the guard: `into_inner` gives access to the half-updated data.
+/// A thread starts an update of two steps under the lock and panics after the
+/// first: the `Mutex` is *poisoned*, and every later `lock()` returns
+/// `Err(PoisonError)`. The error still carries the guard: `into_inner` gives
+/// access to the half-updated data.
 pub fn poison_a_lock() -> Seen {
     let ledger = Mutex::new(vec![100, 0]);
     let holder = thread::Builder::new().name("holder".into());
@@ -25,7 +26,9 @@ pub fn poison_a_lock() -> Seen {
             .spawn_scoped(s, || {
                 let mut accounts = ledger.lock().unwrap();
                 accounts[0] -= 30; // the first half of a transfer of 30
-                accounts[1] += "thirty".parse::<u32>().expect("a bad amount"); // panics
+                // The second half fails, with the guard still held:
+                let amount: u32 = "thirty".parse().expect("a bad amount");
+                accounts[1] += amount;
             })
             .expect("spawn the holder thread");
         let _ = worker.join(); // Err: the thread panicked.

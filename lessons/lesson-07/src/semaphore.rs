@@ -9,13 +9,15 @@ use std::time::Duration;
 use support::fmt;
 
 // ANCHOR: semaphore
-/// A counting semaphore: `permits` threads may be between `acquire` and `release` at once.
+/// A counting semaphore: `permits` threads may be between `acquire` and
+/// `release` at once.
 #[derive(Debug)]
 pub struct Semaphore {
     permits: Mutex<usize>,
     released: Condvar,
-    /// How often a waiter woke and found no permit, so went back to waiting (the reason
-    /// the wait is a loop). Counted for the lesson; a plain semaphore needs no such field.
+    /// How often a waiter woke and found no permit, so went back to waiting
+    /// (the reason the wait is a loop). Counted for the lesson; a plain
+    /// semaphore needs no such field.
     pub woke_to_nothing: AtomicUsize,
 }
 
@@ -28,11 +30,13 @@ impl Semaphore {
         }
     }
 
-    /// Waits for a permit and takes it. The check and the take happen under one lock.
+    /// Waits for a permit and takes it. The check and the take happen under
+    /// one lock.
     pub fn acquire(&self) {
         let mut permits = self.permits.lock().unwrap();
         while *permits == 0 {
-            // Unlocks, sleeps until notified (or spuriously woken), locks again.
+            // Unlocks, sleeps until notified (or spuriously woken), locks
+            // again.
             permits = self.released.wait(permits).unwrap();
             if *permits == 0 {
                 self.woke_to_nothing.fetch_add(1, Ordering::Relaxed);
