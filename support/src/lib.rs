@@ -6,6 +6,7 @@
 //! - [`proc`]: reading facts about a process from `/proc`, with errors a learner understands;
 //! - [`stats`]: repeating a measurement and summarising it honestly (runs, median, spread);
 //! - [`fmt`]: bytes, durations and headings printed the same way in every lesson;
+//! - [`interleave`]: every schedule of a few tiny threads over shared variables, and what each gives;
 //! - [`table`]: aligned text tables;
 //! - [`names`]: unique, sweepable names for shared memory and message queues;
 //! - [`threads`]: this process's threads as kernel tasks (TIDs, names, states);
@@ -22,6 +23,7 @@ pub mod affinity;
 pub mod child;
 pub mod crash;
 pub mod fmt;
+pub mod interleave;
 pub mod maps;
 pub mod names;
 pub mod proc;

@@ -1,0 +1,191 @@
+//! Chapter 07 — Critical sections.
+//!
+//! `cargo run -p lesson-07` makes a race happen (lost updates), shows every interleaving
+//! that makes it, fixes it three ways and times each fix, poisons a lock, bounds a crowd
+//! with a semaphore, passes work through a bounded buffer, deadlocks two threads for real
+//! (in a subprocess) and fixes that with lock ordering, and runs a model of the Therac-25
+//! race through the interleaving explorer.
+//!
+//! `cargo run -p lesson-07 -- explore --seed N` is a predict-then-reveal puzzle.
+
+mod buffer;
+mod deadlock;
+mod explore;
+mod fixes;
+mod lost;
+mod poison;
+mod semaphore;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::{Arg, ArgAction, Command, builder::PossibleValuesParser, value_parser};
+use support::fmt;
+
+/// How much to do: the default run stays well under 20 s on a 2-core machine.
+#[derive(Debug, Clone, Copy)]
+struct Options {
+    /// Racy increments per thread in step 1: a short and a long run.
+    race_sizes: [u64; 2],
+    race_runs: usize,
+    /// Increments per thread and timed runs in step 3.
+    fix_increments: u64,
+    fix_runs: usize,
+    /// Threads and rounds at the semaphore, numbers per producer in the buffer.
+    crowd: usize,
+    rounds: usize,
+    items: u64,
+    /// How long the deadlocked subprocess may hang before it is killed.
+    limit: Duration,
+}
+
+fn cli() -> Command {
+    Command::new("lesson-07")
+        .about("Chapter 07: critical sections — races, every interleaving, locks, semaphores, deadlock")
+        .arg(
+            Arg::new("quick")
+                .long("quick")
+                .action(ArgAction::SetTrue)
+                .help("Fewer and shorter runs (for tests)"),
+        )
+        .arg(
+            Arg::new("demo")
+                .long("demo")
+                .value_name("KIND")
+                .value_parser(PossibleValuesParser::new(deadlock::DEMOS))
+                .hide(true)
+                .help("Internal: be the subprocess that deadlocks, or takes its locks in order"),
+        )
+        .subcommand(
+            Command::new("explore")
+                .about("A random little program: predict its possible results, then check")
+                .arg(
+                    Arg::new("seed")
+                        .long("seed")
+                        .value_name("N")
+                        .value_parser(value_parser!(u64))
+                        .help("Which puzzle (any whole number; the same seed, the same puzzle)"),
+                )
+                .arg(
+                    Arg::new("answer")
+                        .long("answer")
+                        .action(ArgAction::SetTrue)
+                        .help("Reveal every possible outcome, found by trying every schedule"),
+                ),
+        )
+}
+
+fn main() -> ExitCode {
+    let args = cli().get_matches();
+    if let Some(kind) = args.get_one::<String>("demo") {
+        return deadlock::demo(kind);
+    }
+    if let Some(puzzle) = args.subcommand_matches("explore") {
+        let seed = puzzle
+            .get_one::<u64>("seed")
+            .copied()
+            .unwrap_or_else(|| support::seeded::fresh() % 1000);
+        explore::predict(seed, puzzle.get_flag("answer"));
+        return ExitCode::SUCCESS;
+    }
+    let options = if args.get_flag("quick") {
+        Options {
+            race_sizes: [20_000, 200_000],
+            race_runs: 3,
+            fix_increments: 100_000,
+            fix_runs: 3,
+            crowd: 4,
+            rounds: 3,
+            items: 200,
+            limit: Duration::from_millis(1500),
+        }
+    } else {
+        Options {
+            race_sizes: [100_000, 2_000_000],
+            race_runs: 5,
+            fix_increments: 1_000_000,
+            fix_runs: 7,
+            crowd: 6,
+            rounds: 10,
+            items: 5_000,
+            limit: Duration::from_secs(2),
+        }
+    };
+    fmt::chapter(7, "Critical sections");
+    show_conditions();
+    // Ctrl-C during the deadlock demonstration must not leave the hung subprocess behind.
+    if let Err(error) = support::child::reap_on_interrupt() {
+        eprintln!("lesson-07: could not install the Ctrl-C handler: {error}");
+    }
+    match tell_the_story(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("lesson-07: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+// ANCHOR: story
+fn tell_the_story(o: Options) -> Result<()> {
+    let threads = 4;
+    let all_cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    lost::show(threads, o.race_sizes, o.race_runs)?;
+    explore::show_every_interleaving();
+    fixes::show(all_cores, o.fix_increments, o.fix_runs);
+    poison::show();
+    semaphore::show(o.crowd, o.rounds);
+    buffer::show(o.items);
+    deadlock::show(o.limit)?;
+    explore::show_therac();
+    Ok(())
+}
+// ANCHOR_END: story
+
+/// The build and the environment, and what they do to this run's figures.
+fn show_conditions() {
+    let mut lines = vec![
+        if cfg!(debug_assertions) {
+            "Measured in a debug build (unoptimised): the counting loops of steps 1 and 3 run\n\
+         several times slower than with `cargo run --release -p lesson-07`, and a racy\n\
+         load and store lie further apart, so they are split more often."
+        } else {
+            "Measured in a release build (optimised)."
+        }
+        .to_string(),
+    ];
+    if backtrace_requested() {
+        lines.push(
+            "RUST_BACKTRACE is set: step 4's deliberate panic is printed without a backtrace."
+                .into(),
+        );
+    }
+    fmt::note(&lines.join("\n"));
+}
+
+/// True when `RUST_BACKTRACE` asks for backtraces (set, and not `0`).
+fn backtrace_requested() -> bool {
+    std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0")
+}
+
+/// Until the hook is taken back, panics print their message and location only.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let thread = std::thread::current();
+        let name = thread.name().unwrap_or("<unnamed>");
+        let at = info.location().map(|l| l.to_string()).unwrap_or_default();
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic payload that is not a string");
+        eprintln!("thread '{name}' panicked at {at}:\n{message}");
+    }));
+}
+
+/// "yes"/"NO" for the lesson's checks, which the output test reads.
+fn yes_no(answer: bool) -> &'static str {
+    if answer { "yes" } else { "NO" }
+}

@@ -1,0 +1,133 @@
+//! Runs the lesson and checks what it prints. Counts of lost updates and timings change
+//! every run, so the snapshot holds the headings, the explorer's exhaustive results (the
+//! same on every machine) and the lesson's own yes/no checks; the rest are properties.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lesson-07"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("the lesson binary runs")
+}
+
+#[test]
+fn the_story_runs_and_every_check_says_yes() {
+    let output = run(&["--quick"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    // Steps 2 and 8 are exhaustive, so their lines are the same every run; steps 1, 3, 5
+    // and 7 vary (lost counts, timings, wake-ups, the order the threads printed in).
+    let mut keep = false;
+    let skeleton: String = stdout
+        .lines()
+        .filter(|l| {
+            if l.starts_with("── ") {
+                keep = l.contains(" 2. ") || l.contains(" 8. ");
+                return true;
+            }
+            keep || l.starts_with("  → ") || l.contains(": yes") || l.contains(": NO")
+        })
+        .map(|l| match l.strip_prefix("── ") {
+            Some(heading) => format!("── {}\n", heading.trim_end_matches(['─', ' '])),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    support::testing::redacting().bind(|| insta::assert_snapshot!("lesson-07-story", skeleton));
+    assert!(!stdout.contains(": NO"), "a check failed:\n{stdout}");
+    assert!(
+        stdout.lines().all(|l| l.chars().count() <= 100),
+        "every line fits 100 columns:\n{stdout}"
+    );
+    assert!(
+        stderr.contains("panicked"),
+        "step 4's panic goes to stderr: {stderr}"
+    );
+    assert!(
+        stdout.contains("wchan") && stdout.contains("(futex)"),
+        "{stdout}"
+    );
+    for way in [
+        "load + store (racy)",
+        "fetch_add (atomic)",
+        "Mutex<u64>",
+        "per-thread",
+    ] {
+        let rows: Vec<&str> = stdout.lines().filter(|l| l.contains(way)).collect();
+        assert_eq!(
+            rows.len(),
+            2,
+            "{way}: one row for 1 thread, one for all cores"
+        );
+        if way != "load + store (racy)" {
+            assert!(
+                rows.iter().all(|r| r.ends_with("yes")),
+                "{way} is correct: {rows:?}"
+            );
+        }
+    }
+    assert!(stdout.contains("3 timed runs after 1 untimed"), "{stdout}");
+}
+
+#[test]
+fn pinned_short_runs_lose_nothing_and_spread_ones_lose() {
+    // A property of step 1 rather than a snapshot: the short run pinned to one core
+    // finishes within its time slices (no lost update unless it was preempted), and
+    // spread over cores it loses in at least one of the runs (when there are 2+ cores).
+    let stdout = String::from_utf8_lossy(&run(&["--quick"]).stdout).into_owned();
+    let row = |where_: &str| {
+        stdout
+            .lines()
+            .find(|l| l.contains(" 20,000  ") && l.contains(where_))
+            .unwrap_or_else(|| panic!("no {where_} row:\n{stdout}"))
+            .to_owned()
+    };
+    let preempted =
+        |line: &str| -> u64 { line.split_whitespace().last().unwrap().parse().unwrap() };
+    let pinned = row("pinned");
+    if preempted(&pinned) == 0 {
+        assert!(
+            pinned.contains(" 0  ") || pinned.contains("0.0 0.0 0.0"),
+            "{pinned}"
+        );
+    }
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
+        let spread = row("spread");
+        let median: String = spread.split_whitespace().rev().nth(1).unwrap().into();
+        assert_ne!(
+            median, "0",
+            "spread over cores, the race loses updates: {spread}"
+        );
+    }
+}
+
+#[test]
+fn the_puzzle_asks_then_answers() {
+    let ask = String::from_utf8_lossy(&run(&["explore", "--seed", "7"]).stdout).into_owned();
+    assert!(ask.contains("--seed 7 --answer"), "{ask}");
+    assert!(
+        !ask.contains("possible final values"),
+        "the question gives nothing away"
+    );
+    let answer = run(&["explore", "--seed", "7", "--answer"]);
+    let answer = String::from_utf8_lossy(&answer.stdout).into_owned();
+    assert!(
+        answer.starts_with(&ask[..ask.find("Which").unwrap()]),
+        "same puzzle"
+    );
+    support::testing::settings().bind(|| insta::assert_snapshot!("lesson-07-puzzle-7", answer));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_status_2() {
+    let output = run(&["explore", "--seed", "minus one"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: invalid value 'minus one' for '--seed <N>'"),
+        "{stderr}"
+    );
+    assert_eq!(run(&["--demo", "nonsense"]).status.code(), Some(2));
+}
