@@ -1,0 +1,71 @@
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use support::interleave::{self, Program, random_program};
+use support::seeded::Rng;
+
+use crate::predict::{outcomes, possible_values};
+
+/// What the answer key says: final values → how many schedules.
+fn expected(program: &Program) -> BTreeMap<Vec<i64>, u64> {
+    interleave::explore(program)
+        .outcomes
+        .into_iter()
+        .map(|o| (o.vars, o.count))
+        .collect()
+}
+
+fn report(program: &Program, found: &BTreeMap<Vec<i64>, u64>) -> String {
+    let mut text = format!("{program}");
+    for (vars, count) in found {
+        writeln!(
+            text,
+            "  {:<28} in {count} schedules",
+            interleave::describe_vars(program, vars)
+        )
+        .unwrap();
+    }
+    text
+}
+
+#[test]
+fn the_classic_puzzles() {
+    let mut puzzles = vec![
+        Program::increments(2),
+        Program::increments(3),
+        Program::therac(),
+    ];
+    puzzles.extend((1..=3).map(|seed| random_program(&mut Rng::new(seed))));
+    let mut text = String::new();
+    for program in &puzzles {
+        let yours = outcomes(program);
+        assert_eq!(
+            yours,
+            expected(program),
+            "for the program\n{program}expected / yours (final values → schedules)"
+        );
+        text.push_str(&report(program, &yours));
+        text.push('\n');
+    }
+    assert_eq!(
+        possible_values(&Program::increments(2), "x"),
+        [1, 2],
+        "x = x + 1 twice"
+    );
+    support::testing::settings().bind(|| insta::assert_snapshot!("ch07-predict-puzzles", text));
+}
+
+#[test]
+fn fresh_puzzles_match_every_schedule() {
+    let seed = support::seeded::fresh();
+    let mut rng = Rng::new(seed);
+    for _ in 0..30 {
+        let program = random_program(&mut rng);
+        assert_eq!(
+            outcomes(&program),
+            expected(&program),
+            "for the program\n{program}expected / yours (final values → schedules) \
+             (seed {seed}: replay with PTM_SEED={seed})"
+        );
+    }
+}

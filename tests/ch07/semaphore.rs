@@ -1,0 +1,181 @@
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use support::rendezvous::Rendezvous;
+
+use crate::semaphore::Semaphore;
+
+/// How long a test waits for threads that should have finished long before.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+#[test]
+fn try_acquire_counts_permits() {
+    let semaphore = Semaphore::new(2);
+    let taken: Vec<bool> = (0..3).map(|_| semaphore.try_acquire()).collect();
+    assert_eq!(
+        taken,
+        [true, true, false],
+        "with 2 permits, three try_acquire calls"
+    );
+    semaphore.release();
+    assert!(
+        semaphore.try_acquire(),
+        "a released permit can be taken again"
+    );
+    assert!(
+        !Semaphore::new(0).try_acquire(),
+        "with 0 permits, try_acquire is false"
+    );
+    semaphore.release();
+    {
+        let _permit = semaphore.permit();
+        assert!(
+            !semaphore.try_acquire(),
+            "the last free permit is held by a guard"
+        );
+    }
+    assert_eq!(
+        *semaphore.permits.lock().unwrap(),
+        1,
+        "the count after the guard was dropped"
+    );
+}
+
+/// Runs `work` on a thread and waits at most `PATIENCE` for it; panics with `hang` if it
+/// does not finish, and with the thread's own message if it panicked.
+fn within_patience(hang: &str, work: impl FnOnce() + Send + 'static) {
+    let (done_tx, done_rx) = mpsc::channel();
+    let worker = thread::spawn(move || {
+        work();
+        done_tx.send(()).ok();
+    });
+    match done_rx.recv_timeout(PATIENCE) {
+        Ok(()) => worker.join().expect("the worker finished"),
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{hang}"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            let why = worker.join().err();
+            let why = why
+                .as_ref()
+                .and_then(|p| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            panic!("a thread panicked inside your semaphore: {why}")
+        }
+    }
+}
+
+#[test]
+fn release_wakes_the_waiters() {
+    within_patience(
+        "threads waiting in acquire were never woken after release (does release notify?)",
+        || {
+            let semaphore = Semaphore::new(0);
+            let through = AtomicUsize::new(0);
+            thread::scope(|s| {
+                for _ in 0..4 {
+                    s.spawn(|| {
+                        semaphore.acquire();
+                        through.fetch_add(1, SeqCst);
+                    });
+                }
+                // Let them all block first: with no permit, none may get through.
+                thread::sleep(Duration::from_millis(100));
+                assert_eq!(
+                    through.load(SeqCst),
+                    0,
+                    "acquire returned with 0 permits free"
+                );
+                for _ in 0..4 {
+                    semaphore.release();
+                    thread::sleep(Duration::from_millis(10));
+                }
+            });
+        },
+    );
+}
+
+#[test]
+fn n_permits_let_n_threads_in_at_once() {
+    // Each holder waits in a rendezvous that only `permits` threads together can pass:
+    // a semaphore that lets in fewer at a time makes the rendezvous time out.
+    for permits in [2, 3] {
+        let semaphore = Semaphore::new(permits);
+        let meet = Rendezvous::new(permits, Duration::from_secs(3));
+        thread::scope(|s| {
+            for _ in 0..permits {
+                s.spawn(|| {
+                    let _permit = semaphore.permit();
+                    meet.wait();
+                });
+            }
+        });
+        assert!(
+            meet.met(),
+            "with {permits} permits, {permits} threads must be able to hold one at once \
+             (at most {} did)",
+            meet.most_together()
+        );
+    }
+}
+
+#[test]
+fn never_more_holders_than_permits() {
+    within_patience(
+        "the stress run did not finish: a thread waits in acquire while a permit is free",
+        || {
+            for permits in [1, 2, 3] {
+                stress(permits);
+            }
+        },
+    );
+}
+
+/// Eight threads take and give back permits many times, each counting itself in and out
+/// while it holds one; meanwhile a ninth wakes every waiter again and again for no reason
+/// (`notify_all`), as spurious wake-ups and stolen permits would.
+fn stress(permits: usize) {
+    let (threads, rounds) = (8, 300);
+    let semaphore = Semaphore::new(permits);
+    let inside = AtomicUsize::new(0);
+    let most = AtomicUsize::new(0);
+    let done = AtomicBool::new(false);
+    thread::scope(|s| {
+        s.spawn(|| {
+            while !done.load(SeqCst) {
+                semaphore.freed.notify_all();
+                thread::yield_now();
+            }
+        });
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    for _ in 0..rounds {
+                        semaphore.acquire();
+                        let now = inside.fetch_add(1, SeqCst) + 1;
+                        most.fetch_max(now, SeqCst);
+                        thread::yield_now();
+                        inside.fetch_sub(1, SeqCst);
+                        semaphore.release();
+                    }
+                })
+            })
+            .collect();
+        let panicked = workers.into_iter().filter_map(|w| w.join().err()).next();
+        done.store(true, SeqCst);
+        if let Some(why) = panicked {
+            std::panic::resume_unwind(why);
+        }
+    });
+    let most = most.load(SeqCst);
+    assert!(
+        most <= permits,
+        "with {permits} permits, {most} threads held one at the same time (is checking the \
+         count and taking a permit one step under one lock, and is the wait in a `while`?)"
+    );
+    assert_eq!(
+        *semaphore.permits.lock().unwrap(),
+        permits,
+        "with {permits} permits, every permit was given back, so all should be free"
+    );
+}
