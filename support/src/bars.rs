@@ -24,7 +24,7 @@ mod tests {
         assert_eq!(bar(10.0, 10.0, 4), "████");
         assert_eq!(bar(5.0, 10.0, 4), "██");
         assert_eq!(bar(1.0, 16.0, 2), "▏");
-        assert_eq!(bar(1.0, 32.0, 2), "▌");
+        assert_eq!(bar(1.0, 4.0, 2), "▌");
         assert_eq!(bar(0.0, 10.0, 4), "");
         assert_eq!(bar(20.0, 10.0, 4), "████");
     }
