@@ -187,7 +187,11 @@ pub fn show_table(ctx: &Ctx) -> Result<()> {
             total: 128 << 20,
         }
     };
-    let build = if cfg!(debug_assertions) { "a debug (unoptimised)" } else { "a release" };
+    let build = if cfg!(debug_assertions) {
+        "a debug (unoptimised)"
+    } else {
+        "a release"
+    };
     println!("  measured in {build} build: the copies themselves are library memcpy calls");
     println!("  either way, but the loops around them run slower unoptimised (try --release);");
     println!("  RUST_BACKTRACE changes nothing here, as nothing panics while timed");
