@@ -183,8 +183,8 @@ pub fn show_table(ctx: &Ctx) -> Result<()> {
     } else {
         Plan {
             runs: 7,
-            round_trips: 2000,
-            total: 128 << 20,
+            round_trips: 1000,
+            total: 64 << 20,
         }
     };
     let build = if cfg!(debug_assertions) {
