@@ -10,7 +10,8 @@
 //!   for `SIGINT`, `SIGTERM` and `SIGHUP` that kills and reaps every child in the table
 //!   (with the process group it leads, if any: `crate::crash::run` registers its children
 //!   too) before the lesson dies of the signal. Only async-signal-safe calls (`kill`,
-//!   `waitpid`, atomics) run in the handler.
+//!   `waitpid`, atomics) run in the handler, which then removes the named objects listed
+//!   with `crate::cleanup`.
 //! - [`fork`], which runs a closure in a new child process and leaves it with
 //!   `libc::_exit`, so a panic in the child becomes exit status 101 instead of a second
 //!   copy of the lesson carrying on.
@@ -315,6 +316,9 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
             _ => break, // ECHILD: no children left
         }
     }
+    // With every child gone, no one can create a name any more: remove the FIFOs, socket
+    // files, shared memory and queues this process registered (`crate::cleanup`).
+    crate::cleanup::remove_all();
     // SAFETY: both are async-signal-safe; with the default action restored, raising the
     // signal again ends the process the way the reader asked.
     unsafe {

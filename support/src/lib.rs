@@ -13,14 +13,19 @@
 //! - [`crash`]: running what may crash in a subprocess and naming how it ended;
 //! - [`rendezvous`]: a meeting point with a deadline, proving threads ran at the same time;
 //! - [`seeded`]: fresh, replayable seeds for tests that a table of answers must not pass;
+//! - [`cleanup`]: named IPC objects (files, FIFOs, sockets, shm, queues) removed on exit,
+//!   panic and Ctrl-C;
+//! - [`bars`]: horizontal bars for a terminal chart;
 //! - [`maps`]: a process's memory map, sorted into regions (code, data, bss, heap, stack, ...);
 //! - `child` (feature `child`): forked children that are reaped on return, panic and Ctrl-C;
 //! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times;
 //! - `sigint` (feature `testing`): interrupt a lesson and prove it left no process behind.
 
 pub mod affinity;
+pub mod bars;
 #[cfg(feature = "child")]
 pub mod child;
+pub mod cleanup;
 pub mod crash;
 pub mod fmt;
 pub mod interleave;

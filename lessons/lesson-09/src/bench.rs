@@ -1,0 +1,357 @@
+//! Step 14: one table — every channel's round trip and throughput, measured here, beside
+//! `perf bench sched pipe` and a plain memcpy of the same bytes.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use nix::sys::signal::{SigSet, SigmaskHow, Signal, kill, sigprocmask};
+use nix::unistd::getppid;
+use support::affinity;
+use support::bars::bar;
+use support::child::fork;
+use support::fmt;
+use support::stats::{Summary, measure};
+use support::table::Table;
+
+use crate::Ctx;
+use crate::ends::{self, End};
+
+/// How much to measure.
+struct Plan {
+    runs: usize,
+    round_trips: u32,
+    total: usize,
+}
+
+const MSG: usize = 64;
+const CHUNK: usize = 64 * 1024;
+
+/// One channel's results.
+struct Row {
+    name: &'static str,
+    cpus: (usize, usize),
+    latency: Summary,
+    transfer: Option<Summary>,
+}
+
+// ANCHOR: measure
+/// The child echoes: `round_trips` 64-byte messages for each latency run, then for each
+/// throughput run it takes `total` bytes in 64 KiB chunks and answers with one byte.
+fn measure_channel(
+    parent: End,
+    child: End,
+    cpus: (usize, usize),
+    plan: &Plan,
+) -> Result<(Summary, Summary)> {
+    let runs = plan.runs + 1; // one untimed warm-up run of each kind
+    let mut end = child;
+    let echo = fork(|| {
+        let _ = affinity::pin_to(cpus.1);
+        let (mut msg, mut chunk) = ([0u8; MSG], vec![0u8; CHUNK]);
+        for _ in 0..runs * plan.round_trips as usize {
+            if end.recv(&mut msg).and_then(|()| end.send(&msg)).is_err() {
+                return 1;
+            }
+        }
+        for _ in 0..runs {
+            for _ in 0..plan.total / CHUNK {
+                if end.recv(&mut chunk).is_err() {
+                    return 1;
+                }
+            }
+            if end.send(&[1]).is_err() {
+                return 1;
+            }
+        }
+        0
+    })?;
+    let mut end = parent;
+    let (mut msg, chunk, mut ack) = ([7u8; MSG], vec![7u8; CHUNK], [0u8; 1]);
+    let mut failed = None;
+    let latency = measure(1, plan.runs, || {
+        for _ in 0..plan.round_trips {
+            if let Err(e) = end.send(&msg).and_then(|()| end.recv(&mut msg)) {
+                failed.get_or_insert(e);
+            }
+        }
+    });
+    let transfer = measure(1, plan.runs, || {
+        for _ in 0..plan.total / CHUNK {
+            if let Err(e) = end.send(&chunk) {
+                failed.get_or_insert(e);
+            }
+        }
+        if let Err(e) = end.recv(&mut ack) {
+            failed.get_or_insert(e);
+        }
+    });
+    let status = echo.wait()?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if !matches!(status, nix::sys::wait::WaitStatus::Exited(_, 0)) {
+        bail!("the echoing child {}", support::child::describe(&status));
+    }
+    Ok((latency.per_operation(plan.round_trips), transfer))
+}
+// ANCHOR_END: measure
+
+/// Round trips of a signal: the parent sends SIGUSR1, the child sends it back; both have
+/// it blocked and take it with sigwait (no handler runs).
+fn signal_round_trips(cpus: (usize, usize), plan: &Plan) -> Result<Summary> {
+    let mut set = SigSet::empty();
+    set.add(Signal::SIGUSR1);
+    let mut old = SigSet::empty();
+    sigprocmask(SigmaskHow::SIG_BLOCK, Some(&set), Some(&mut old))?;
+    let total = (plan.runs + 1) * plan.round_trips as usize;
+    let child = fork(|| {
+        let _ = affinity::pin_to(cpus.1);
+        let parent = getppid();
+        for _ in 0..total {
+            if set.wait().is_err() || kill(parent, Signal::SIGUSR1).is_err() {
+                return 1;
+            }
+        }
+        0
+    })?;
+    let pid = child.pid();
+    let latency = measure(1, plan.runs, || {
+        for _ in 0..plan.round_trips {
+            let _ = kill(pid, Signal::SIGUSR1);
+            let _ = set.wait();
+        }
+    });
+    child.wait()?;
+    sigprocmask(SigmaskHow::SIG_SETMASK, Some(&old), None)?;
+    Ok(latency.per_operation(plan.round_trips))
+}
+
+/// `perf bench sched pipe` (a kernel tool's pipe round trip), started while this process
+/// is pinned, so both its processes inherit the pinning. `None` when perf is missing.
+fn perf_pipe(cpu: usize, plan: &Plan) -> Option<Summary> {
+    affinity::pin_to(cpu).ok()?;
+    let loops = plan.round_trips * 10;
+    let samples: Option<Vec<Duration>> = (0..plan.runs)
+        .map(|_| {
+            let mut cmd = std::process::Command::new("perf");
+            cmd.args(["bench", "sched", "pipe", "-l", &loops.to_string()]);
+            let out = support::child::output(&mut cmd)
+                .ok()
+                .filter(|o| o.status.success())?;
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let usecs: f64 = text
+                .lines()
+                .find(|l| l.contains("usecs/op"))?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()?;
+            Some(Duration::from_nanos((usecs * 1000.0) as u64))
+        })
+        .collect();
+    samples.and_then(Summary::of)
+}
+
+/// A plain memcpy of the same bytes, in the same 64 KiB chunks, in one process.
+fn memcpy(plan: &Plan) -> Summary {
+    let (src, mut dst) = (vec![7u8; CHUNK], vec![0u8; CHUNK]);
+    measure(1, plan.runs, || {
+        for _ in 0..plan.total / CHUNK {
+            dst.copy_from_slice(std::hint::black_box(&src));
+            std::hint::black_box(&mut dst);
+        }
+    })
+}
+
+fn rate(bytes: usize, d: Duration) -> f64 {
+    bytes as f64 / d.as_secs_f64().max(1e-12)
+}
+
+fn gib_s(bytes_per_s: f64) -> String {
+    format!("{:.2} GiB/s", bytes_per_s / (1u64 << 30) as f64)
+}
+
+/// Step 14.
+pub fn show_table(ctx: &Ctx) -> Result<()> {
+    fmt::step("14. One table: every channel, measured here");
+    let plan = if ctx.quick {
+        Plan {
+            runs: 3,
+            round_trips: 200,
+            total: 4 << 20,
+        }
+    } else {
+        Plan {
+            runs: 7,
+            round_trips: 1000,
+            total: 64 << 20,
+        }
+    };
+    let build = if cfg!(debug_assertions) {
+        "a debug (unoptimised)"
+    } else {
+        "a release"
+    };
+    println!("  measured in {build} build: the copies themselves are library memcpy calls");
+    println!("  either way, but the loops around them run slower unoptimised (try --release);");
+    println!("  RUST_BACKTRACE changes nothing here, as nothing panics while timed");
+    let all = affinity::allowed()?;
+    let (a, b) = affinity::two_cpus()?;
+    affinity::pin_to(a)?;
+    let rows = measure_all(ctx, &plan, (a, b));
+    affinity::allow(&all)?;
+    let rows = rows?;
+    let one_cpu = rows.iter().find(|r| r.cpus == (a, a)).map(|r| r.latency);
+    let perf = perf_pipe(a, &plan);
+    affinity::allow(&all)?;
+    let copy = memcpy(&plan);
+    print_latency(&rows, &plan, perf, one_cpu, a);
+    print_throughput(&rows, &plan, copy);
+    Ok(())
+}
+
+fn measure_all(ctx: &Ctx, plan: &Plan, (a, b): (usize, usize)) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    let mut add = |name: &'static str, cpus: (usize, usize), pair: ends::Pair| -> Result<()> {
+        let (parent, child, _names) = pair;
+        let (latency, transfer) =
+            measure_channel(parent, child, cpus, plan).with_context(|| name)?;
+        rows.push(Row {
+            name,
+            cpus,
+            latency,
+            transfer: Some(transfer),
+        });
+        Ok(())
+    };
+    add("pipe (two)", (a, a), ends::pipes()?)?;
+    add("pipe (two)", (a, b), ends::pipes()?)?;
+    add("FIFO (two)", (a, b), ends::fifos(ctx)?)?;
+    add("Unix stream", (a, b), ends::unix_stream()?)?;
+    add("Unix datagram", (a, b), ends::unix_dgram()?)?;
+    add("TCP 127.0.0.1", (a, b), ends::tcp()?)?;
+    add("message queue", (a, b), ends::queues()?)?;
+    for (name, spin) in [("shm + futex", false), ("shm + spinning", true)] {
+        let (parent, child, shm) = ends::shared(spin)?;
+        let (latency, transfer) =
+            measure_channel(parent, child, (a, b), plan).with_context(|| name)?;
+        drop(shm);
+        rows.push(Row {
+            name,
+            cpus: (a, b),
+            latency,
+            transfer: Some(transfer),
+        });
+    }
+    let latency = signal_round_trips((a, b), plan)?;
+    rows.push(Row {
+        name: "signal",
+        cpus: (a, b),
+        latency,
+        transfer: None,
+    });
+    Ok(rows)
+}
+
+fn cpus(row: &Row) -> String {
+    format!("{} ↔ {}", row.cpus.0, row.cpus.1)
+}
+
+fn print_latency(
+    rows: &[Row],
+    plan: &Plan,
+    perf: Option<Summary>,
+    one_cpu: Option<Summary>,
+    a: usize,
+) {
+    println!("  Round trip of a 64-byte message (there and back), per round trip:");
+    let max = rows
+        .iter()
+        .map(|r| r.latency.median.as_secs_f64())
+        .fold(0.0, f64::max);
+    let mut table = Table::new(["channel", "CPUs", "median", "middle half", ""])
+        .right(2)
+        .right(3);
+    for row in rows {
+        let l = row.latency;
+        table.row([
+            row.name.to_owned(),
+            cpus(row),
+            fmt::duration(l.median),
+            format!("{}–{}", fmt::duration(l.q1), fmt::duration(l.q3)),
+            bar(l.median.as_secs_f64(), max, 30),
+        ]);
+    }
+    print!("{table}");
+    println!(
+        "  each row: {} runs of {} round trips after one warm-up run; parent ↔ child CPU",
+        plan.runs, plan.round_trips
+    );
+    match (perf, one_cpu) {
+        (Some(p), Some(mine)) => {
+            println!(
+                "  perf bench sched pipe, both on CPU {a}: {} per round trip ({} runs, middle",
+                fmt::duration(p.median),
+                p.runs
+            );
+            println!(
+                "    half {}–{}); the lesson's pipe, both on CPU {a}: {} → ratio {:.2}",
+                fmt::duration(p.q1),
+                fmt::duration(p.q3),
+                fmt::duration(mine.median),
+                mine.median.as_secs_f64() / p.median.as_secs_f64()
+            );
+        }
+        _ => println!("  perf bench sched pipe: not available here (perf is not installed)"),
+    }
+}
+
+fn print_throughput(rows: &[Row], plan: &Plan, copy: Summary) {
+    println!();
+    println!(
+        "  Throughput: {} in 64 KiB chunks, parent → child, one byte back at the end:",
+        fmt::bytes(plan.total as u64)
+    );
+    let ceiling = rate(plan.total, copy.median);
+    let mut table = Table::new(["channel", "CPUs", "median", "middle half", "of memcpy", ""])
+        .right(2)
+        .right(3)
+        .right(4);
+    for row in rows {
+        let Some(t) = row.transfer else { continue };
+        let median = rate(plan.total, t.median);
+        table.row([
+            row.name.to_owned(),
+            cpus(row),
+            gib_s(median),
+            format!(
+                "{:.2}–{:.2}",
+                rate(plan.total, t.q3) / (1u64 << 30) as f64,
+                rate(plan.total, t.q1) / (1u64 << 30) as f64
+            ),
+            format!("{:.0} %", 100.0 * median / ceiling),
+            bar(median, ceiling, 20),
+        ]);
+    }
+    table.row([
+        "memcpy".to_owned(),
+        "one process".to_owned(),
+        gib_s(ceiling),
+        format!(
+            "{:.2}–{:.2}",
+            rate(plan.total, copy.q3) / (1u64 << 30) as f64,
+            rate(plan.total, copy.q1) / (1u64 << 30) as f64
+        ),
+        "100 %".to_owned(),
+        bar(1.0, 1.0, 20),
+    ]);
+    print!("{table}");
+    println!(
+        "  each row: {} runs after one warm-up run; the message queue moves",
+        plan.runs
+    );
+    println!(
+        "  {}-byte messages (msgsize_max), every other channel 64 KiB pieces",
+        crate::messages::mq_limit("msgsize_max").clamp(64, 65536)
+    );
+}
