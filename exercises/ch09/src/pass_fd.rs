@@ -16,13 +16,11 @@
 //! nix::cmsg_space!(RawFd);`, then the received message's `.cmsgs()`, which yields
 //! `ControlMessageOwned::ScmRights(fds)`.
 
-use std::io;
-use std::os::fd::{BorrowedFd, OwnedFd};
+use std::io::{self, IoSlice, IoSliceMut};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
 
 use nix::sys::socket::{ControlMessage, ControlMessageOwned, MsgFlags, recvmsg, sendmsg};
-use std::io::{IoSlice, IoSliceMut};
-use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 
 /// Sends `fd` over `socket` as an `SCM_RIGHTS` control message, with one byte of ordinary
 /// data. The caller keeps its own descriptor; the receiver gets a new one for the same
