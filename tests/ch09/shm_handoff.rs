@@ -112,13 +112,14 @@ fn hands_over_every_item_once_in_order_without_spinning() {
     let wall: u64 = super::reported(&run, "WALL_MICROS")
         .parse()
         .expect("a number");
-    // Asleep in the kernel, a waiting consumer uses a few microseconds per item; a spinning
-    // one uses whatever CPU it is given: its whole wait on an idle machine, and even on a
-    // machine as loaded as 40 busy threads on 2 cores, more than 5 % of it.
+    // Asleep in the kernel, a waiting consumer uses a few microseconds per item (about
+    // 0.1 % of the wait, measured on a loaded 2-core machine); a spinning one uses whatever
+    // CPU it is given: its whole wait on an idle machine, and 8 to 13 % of it with six
+    // busy loops beside it on 2 cores.
     assert!(
-        cpu * 20 < wall,
+        cpu * 50 < wall,
         "{input}: while recv waited {} ms for the slow items, its thread used {} ms of \
-         CPU: expected less than 5 % of the wait. recv must sleep in futex_wait while \
+         CPU: expected less than 2 % of the wait. recv must sleep in futex_wait while \
          nothing has been sent, not check `sent` again and again",
         wall / 1000,
         cpu / 1000
