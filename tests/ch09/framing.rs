@@ -134,8 +134,8 @@ fn reads_frames_split_at_awkward_places() {
             .is_ok_and(|m| m.as_ref() == Some(&message(*length)));
         assert!(
             right,
-            "frame {index}: a message of {length} bytes sent in pieces (its length split 1 \
-             + 3 bytes, then its bytes in halves): expected Ok(Some(<{length} bytes>)), \
+            "frame {index}: a message of length {length} sent in pieces (its length split 1 \
+             + 3 bytes, then its bytes in halves): expected Ok(Some(<its {length} bytes>)), \
              yours gave {} (seed {seed}, replay with PTM_SEED={seed}). Does read_frame \
              keep reading until it has all 4 bytes of the length, and then all the bytes \
              of the message?",

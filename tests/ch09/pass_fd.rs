@@ -88,12 +88,13 @@ fn another_process_writes_through_a_passed_descriptor() {
         "Ok(())",
         "{input}: send_fd must succeed"
     );
-    assert_eq!(
-        super::reported(&run, "CHILD"),
-        "exited with status 0",
-        "{input}: the child (2 = recv_fd failed, 3 = the write through the received \
-         descriptor failed). A descriptor's number means nothing in another process: \
-         send the open file itself, as an SCM_RIGHTS control message"
+    let child = super::reported(&run, "CHILD");
+    assert!(
+        child == "exited with status 0",
+        "{input}: expected the child to exit with status 0; yours {child} (2: recv_fd \
+         failed, 3: writing through the received descriptor failed). A descriptor's number \
+         means nothing in another process: send the open file itself, as an SCM_RIGHTS \
+         control message"
     );
     for (label, what) in [("FILE", "the file"), ("PIPE", "the pipe")] {
         assert_eq!(
