@@ -9,13 +9,13 @@
 //! end-of-file; then it ends.
 //!
 //! Two traps. A pipe holds only a small buffer (64 KiB by default on Linux: 16 pages of
-//! 4 KiB; `man 7 pipe`), and a `write` to a full pipe *blocks* until the reader makes
-//! room. If the parent writes all its requests before reading any answer, the answer pipe
-//! fills, the child blocks writing and stops reading, the request pipe fills, and each
-//! process waits for the other for ever: a deadlock. So the parent must read answers *while* it writes requests (a
-//! second thread, e.g. in `std::thread::scope`, does it). And a reader sees end-of-file
-//! only once *every* copy of the pipe's write end is closed — including the copies `fork`
-//! gave the other process: each side closes the ends it does not use.
+//! 4 KiB; `man 7 pipe`), and a `write` to a full pipe *blocks* until the reader makes room.
+//! If the parent writes all its requests before reading any answer, the answer pipe fills,
+//! the child blocks writing and stops reading, the request pipe fills, and each process
+//! waits for the other for ever: a deadlock. So the parent must read answers *while* it
+//! writes requests (a second thread, e.g. in `std::thread::scope`, does it). And a reader
+//! sees end-of-file only once *every* copy of the pipe's write end is closed — including
+//! the copies `fork` gave the other process: each side closes the ends it does not use.
 
 use std::fs::File;
 use std::io::{self, Read, Write};

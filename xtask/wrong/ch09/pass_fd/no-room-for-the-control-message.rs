@@ -8,9 +8,10 @@
 //! names some other file of its own. A Unix domain socket can carry the open file itself:
 //! `sendmsg` with a *control message* (extra data beside the bytes, `man 3 cmsg`) of type
 //! `SCM_RIGHTS` holding descriptors; the kernel installs a duplicate of each (as `dup`
-//! makes: another descriptor for the same open file) in the receiver's table when it
-//! calls `recvmsg` with room for that control message (`man 7 unix`). On a stream socket a control message travels with
-//! at least one byte of ordinary data, so send one byte with it.
+//! makes: another descriptor for the same open file) in the receiver's table when it calls
+//! `recvmsg` with room for that control message (`man 7 unix`). On a stream socket a
+//! control message travels with at least one byte of ordinary data, so send one byte with
+//! it.
 //!
 //! In nix: `sendmsg::<()>(fd, &[IoSlice::new(..)], &[ControlMessage::ScmRights(&[raw])],
 //! MsgFlags::empty(), None)`, and `recvmsg::<()>(fd, &mut [IoSliceMut::new(..)],
