@@ -1,0 +1,105 @@
+//! Grading tests for chapter 09. Each submodule grades the exercise of the same name, and
+//! is compiled into both `exercises-09` (grading) and `solutions-09` (verification).
+//!
+//! Tests that fork run their forking part in a fresh copy of the test binary (see
+//! [`isolated`]): libtest runs tests on threads, and a forked child of a threaded process
+//! may only call async-signal-safe functions.
+
+mod duplex;
+mod framing;
+mod pass_fd;
+mod shm_handoff;
+
+use std::time::Duration;
+
+use support::crash::Finished;
+
+/// Runs the test `path` (`grading::<stem>::<name>`) again, alone, in a new process where
+/// [`support::crash::is_rerun`] is true, killed after `limit`, and returns what it
+/// printed. Fails the calling test unless the run passed, with the isolated copy's own
+/// panic message first.
+pub fn isolated(path: &str, limit: Duration, on_timeout: &str) -> Finished {
+    support::crash::isolated_test(path, limit, on_timeout)
+}
+
+/// In the isolated copy: prints `value` under `label` for [`reported`] to find.
+pub fn report(label: &str, value: impl std::fmt::Display) {
+    // libtest may have printed the test's name on the same line: the marker is unique.
+    println!("\n@@{label} {value}");
+}
+
+/// What the isolated copy [`report`]ed under `label`.
+pub fn reported<'a>(run: &'a Finished, label: &str) -> &'a str {
+    let marker = format!("@@{label} ");
+    run.stdout
+        .lines()
+        .find_map(|line| Some(&line[line.find(&marker)? + marker.len()..]))
+        .unwrap_or_else(|| {
+            panic!(
+                "the isolated run reported no {label:?}:\n{}",
+                support::crash::indented(run)
+            )
+        })
+}
+
+/// The descriptors this process has open, by number.
+pub fn open_fds() -> Vec<String> {
+    let mut fds: Vec<String> = std::fs::read_dir("/proc/self/fd")
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    fds.sort();
+    fds
+}
+
+/// True when no child of this process is left (running or a zombie).
+pub fn no_child_left() -> bool {
+    nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG))
+        == Err(nix::errno::Errno::ECHILD)
+}
+
+/// Entries of `/dev/shm` that carry this run's prefix (from `support::names`).
+pub fn shm_leftovers() -> Vec<String> {
+    let probe = support::names::unique("probe");
+    let prefix = &probe[1..probe.rfind("probe").unwrap_or(1)];
+    std::fs::read_dir("/dev/shm")
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name.starts_with(prefix))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Seconds of CPU this thread has used so far (user + system), from getrusage(2).
+pub fn thread_cpu() -> Duration {
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_THREAD)
+        .expect("getrusage(RUSAGE_THREAD)");
+    let micros = |t: nix::sys::time::TimeVal| t.tv_sec() as u64 * 1_000_000 + t.tv_usec() as u64;
+    Duration::from_micros(micros(usage.user_time()) + micros(usage.system_time()))
+}
+
+/// Runs `body` in a forked child that leaves with `_exit` (status 101 if `body` panics),
+/// and returns the parent's guard, which kills and reaps the child if it is dropped
+/// unwaited. For the isolated copy of a test only: libtest's main thread is then parked
+/// waiting for the test's thread (`support::child::fork` refuses any second thread), and
+/// glibc's `fork` makes `malloc` usable in the child.
+pub fn fork_child(body: impl FnOnce() -> i32) -> support::child::Child {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    // SAFETY: the child runs `body` (the test's own code: reads, writes, futex calls and
+    // sleeps) and leaves with `_exit`, never returning into the test.
+    match unsafe { nix::unistd::fork() }.expect("fork") {
+        nix::unistd::ForkResult::Child => {
+            let status = catch_unwind(AssertUnwindSafe(body)).unwrap_or(101);
+            // SAFETY: ends the child without running the parent's destructors.
+            unsafe { libc::_exit(status) }
+        }
+        nix::unistd::ForkResult::Parent { child } => support::child::Child::adopt(child),
+    }
+}
