@@ -21,7 +21,8 @@
 
 use std::collections::BTreeMap;
 
-use support::interleave::{Program, State};
+// Re-exported, so the grading test and your code name the same types.
+pub use support::interleave::{Program, State};
 
 /// For each distinct final value of the shared variables (in the order of
 /// `program.vars`), how many schedules end with it. A schedule ends when no thread can take
