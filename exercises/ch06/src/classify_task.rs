@@ -69,7 +69,7 @@ pub enum Kind {
 /// number.
 pub fn parse_status(text: &str) -> Option<(u64, u64)> {
     // ANCHOR: solution_parse_status
-    todo!("write this, then run `cargo xtask grade 06`")
+    todo!("write this, then run `cargo xtask grade`")
     // ANCHOR_END: solution_parse_status
 }
 
@@ -77,7 +77,7 @@ pub fn parse_status(text: &str) -> Option<(u64, u64)> {
 /// nanoseconds. `None` when the text does not start with a number.
 pub fn parse_schedstat(text: &str) -> Option<Duration> {
     // ANCHOR: solution_parse_schedstat
-    todo!("write this, then run `cargo xtask grade 06`")
+    todo!("write this, then run `cargo xtask grade`")
     // ANCHOR_END: solution_parse_schedstat
 }
 
@@ -86,7 +86,7 @@ pub fn parse_schedstat(text: &str) -> Option<Duration> {
 /// the fields is an error of kind [`io::ErrorKind::InvalidData`].
 pub fn read(pid: i32, tid: i32) -> io::Result<Counters> {
     // ANCHOR: solution_read
-    todo!("write this, then run `cargo xtask grade 06`")
+    todo!("write this, then run `cargo xtask grade`")
     // ANCHOR_END: solution_read
 }
 
@@ -101,6 +101,6 @@ pub fn read(pid: i32, tid: i32) -> io::Result<Counters> {
 /// 4. Otherwise [`Kind::Mixed`].
 pub fn classify(change: Counters, wall: Duration) -> Kind {
     // ANCHOR: solution_classify
-    todo!("write this, then run `cargo xtask grade 06`")
+    todo!("write this, then run `cargo xtask grade`")
     // ANCHOR_END: solution_classify
 }

@@ -25,7 +25,7 @@ pub struct MiddleHalf {
 /// index round(1.5) = 2, and q1 at round(0.75) = 1.
 pub fn at(sorted: &[Duration], q: f64) -> Duration {
     // ANCHOR: solution_at
-    todo!("write this, then run `cargo xtask grade 06`")
+    todo!("write this, then run `cargo xtask grade`")
     // ANCHOR_END: solution_at
 }
 
@@ -33,6 +33,6 @@ pub fn at(sorted: &[Duration], q: f64) -> Duration {
 /// and reads q1, the median and q3 with [`at`].
 pub fn middle_half(samples: &[Duration]) -> Option<MiddleHalf> {
     // ANCHOR: solution_middle_half
-    todo!("write this, then run `cargo xtask grade 06`")
+    todo!("write this, then run `cargo xtask grade`")
     // ANCHOR_END: solution_middle_half
 }

@@ -51,7 +51,7 @@ pub fn ping(
     from_b: &mut PipeReader,
 ) -> io::Result<Vec<Sample>> {
     // ANCHOR: solution_ping
-    todo!("write this, then run `cargo xtask grade 06`")
+    todo!("write this, then run `cargo xtask grade`")
     // ANCHOR_END: solution_ping
 }
 
@@ -61,7 +61,7 @@ pub fn ping(
 /// many bytes it answered.
 pub fn pong(cpu: usize, from_a: &mut PipeReader, to_a: &mut PipeWriter) -> io::Result<usize> {
     // ANCHOR: solution_pong
-    todo!("write this, then run `cargo xtask grade 06`")
+    todo!("write this, then run `cargo xtask grade`")
     // ANCHOR_END: solution_pong
 }
 
@@ -72,6 +72,6 @@ pub fn pong(cpu: usize, from_a: &mut PipeReader, to_a: &mut PipeWriter) -> io::R
 /// error.
 pub fn ping_pong(cpu_a: usize, cpu_b: usize, rounds: usize) -> io::Result<PingPong> {
     // ANCHOR: solution_ping_pong
-    todo!("write this, then run `cargo xtask grade 06`")
+    todo!("write this, then run `cargo xtask grade`")
     // ANCHOR_END: solution_ping_pong
 }
