@@ -5,9 +5,6 @@ use std::time::Duration;
 
 use crate::middle_half::{MiddleHalf, at, middle_half};
 
-/// The worked answer for one example: runs, q1, median, q3 (µs).
-type Answer = (usize, u64, u64, u64);
-
 fn us(values: &[u64]) -> Vec<Duration> {
     values.iter().map(|&v| Duration::from_micros(v)).collect()
 }
@@ -26,26 +23,37 @@ fn quantiles_round_the_index_to_the_nearest() {
 
 #[test]
 fn middle_half_of_examples() {
-    let cases: [(&[u64], Answer); 4] = [
-        (&[7], (1, 7, 7, 7)),
-        (&[5, 1, 4, 2, 3], (5, 2, 3, 4)),
-        (&[40, 10, 30, 20], (4, 20, 30, 30)),
-        (&[9, 2, 2, 8, 100, 3, 4], (7, 3, 4, 9)),
+    // The worked examples: one timing, an odd and an even count, a repeated value and an
+    // outlier. The snapshot holds the answers, in µs.
+    let cases: [&[u64]; 5] = [
+        &[7],
+        &[5, 1, 4, 2, 3],
+        &[40, 10, 30, 20],
+        &[9, 2, 2, 8, 100, 3, 4],
+        &[],
     ];
-    for (input, (runs, q1, median, q3)) in cases {
-        let expected = MiddleHalf {
-            runs,
-            q1: Duration::from_micros(q1),
-            median: Duration::from_micros(median),
-            q3: Duration::from_micros(q3),
-        };
-        assert_eq!(
-            middle_half(&us(input)),
-            Some(expected),
-            "for the timings {input:?} µs (expected / yours)"
-        );
-    }
-    assert_eq!(middle_half(&[]), None, "for no timings at all");
+    let report: String = cases
+        .iter()
+        .map(|input| {
+            let answer = match middle_half(&us(input)) {
+                Some(MiddleHalf {
+                    runs,
+                    q1,
+                    median,
+                    q3,
+                }) => format!(
+                    "runs {runs}, q1 {} µs, median {} µs, q3 {} µs",
+                    q1.as_micros(),
+                    median.as_micros(),
+                    q3.as_micros()
+                ),
+                None => "None".to_string(),
+            };
+            format!("{input:?} µs: {answer}\n")
+        })
+        .collect();
+    support::testing::settings()
+        .bind(|| insta::assert_snapshot!("ch06-middle_half-examples", report));
 }
 
 #[test]

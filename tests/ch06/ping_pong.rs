@@ -197,8 +197,43 @@ fn whole_ping_pong_on_one_cpu() {
     );
 }
 
+/// What a correct ping-pong's result shows, as properties that hold on any machine (the
+/// times themselves vary, so only their plausibility is reported).
+fn properties(result: &crate::ping_pong::PingPong, cpu_a: usize, cpu_b: usize) -> String {
+    let yes = |holds: bool| if holds { "yes" } else { "no" };
+    let samples = &result.samples;
+    let on_their_cpu = samples.iter().all(|s| (s.cpu_a, s.cpu_b) == (cpu_a, cpu_b));
+    let plausible = samples
+        .iter()
+        .all(|s| s.round_trip > Duration::ZERO && s.round_trip < Duration::from_secs(1));
+    let not_all_equal = samples
+        .iter()
+        .any(|s| s.round_trip != samples[0].round_trip);
+    format!(
+        "round trips asked for: {ROUNDS}\n\
+         samples: {}\n\
+         bytes pong answered: {}\n\
+         both ends on their CPU: {}\n\
+         every sample > 0 and < 1 s: {}\n\
+         not all equal: {}\n",
+        samples.len(),
+        result.answered,
+        yes(on_their_cpu),
+        yes(plausible),
+        yes(not_all_equal),
+    )
+}
+
 #[test]
 fn whole_ping_pong_on_two_cpus() {
     let (cpu_a, cpu_b) = affinity::two_cpus().expect("CPUs");
-    run_whole(cpu_a, cpu_b, "the ends on two CPUs");
+    let what = "the ends on two CPUs";
+    let result = std::thread::spawn(move || ping_pong(cpu_a, cpu_b, ROUNDS))
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        .unwrap_or_else(|e| panic!("{what}: ping_pong failed: {e}"));
+    let report = properties(&result, cpu_a, cpu_b);
+    support::testing::settings()
+        .bind(|| insta::assert_snapshot!("ch06-ping_pong-properties", report));
+    check_samples(&result.samples, cpu_a, cpu_b, what);
 }

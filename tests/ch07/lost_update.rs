@@ -79,3 +79,25 @@ fn many_threads_updating_lose_nothing() {
         total - 1
     );
 }
+
+#[test]
+fn totals_for_fixed_thread_counts() {
+    // Each thread count starts from 0 and every thread adds (or updates) the same number
+    // of times, so a counter that loses nothing always ends on the same totals.
+    let mut report = String::from("add(1), each thread 50000 times:\n");
+    for threads in [1, 2, 4, 8] {
+        let counter = Counter::new(0);
+        together(threads, 50_000, || counter.add(1));
+        report += &format!("  {threads} thread(s): {}\n", counter.get());
+    }
+    report += "update(|v| v + 1), each thread 20000 times:\n";
+    for threads in [1, 2, 4, 8] {
+        let counter = Counter::new(0);
+        together(threads, 20_000, || {
+            counter.update(|v| v + 1);
+        });
+        report += &format!("  {threads} thread(s): {}\n", counter.get());
+    }
+    support::testing::settings()
+        .bind(|| insta::assert_snapshot!("ch07-lost_update-totals", report));
+}

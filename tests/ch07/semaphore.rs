@@ -179,3 +179,65 @@ fn stress(permits: usize) {
         "with {permits} permits, every permit was given back, so all should be free"
     );
 }
+
+/// Six threads take turns holding a permit while a seventh wakes every waiter for no
+/// reason, again and again. Returns the most holders seen at once, and whether `permits`
+/// holders met at a rendezvous (which only threads holding permits at the same time can).
+fn holders(permits: usize) -> (usize, bool) {
+    let semaphore = Semaphore::new(permits);
+    let meet = Rendezvous::new(permits, Duration::from_secs(3));
+    let inside = AtomicUsize::new(0);
+    let most = AtomicUsize::new(0);
+    let done = AtomicBool::new(false);
+    thread::scope(|s| {
+        s.spawn(|| {
+            while !done.load(SeqCst) {
+                semaphore.freed.notify_all();
+                thread::yield_now();
+            }
+        });
+        let workers: Vec<_> = (0..6)
+            .map(|_| {
+                s.spawn(|| {
+                    for _ in 0..100 {
+                        let _permit = semaphore.permit();
+                        let now = inside.fetch_add(1, SeqCst) + 1;
+                        most.fetch_max(now, SeqCst);
+                        meet.wait();
+                        thread::yield_now();
+                        inside.fetch_sub(1, SeqCst);
+                    }
+                })
+            })
+            .collect();
+        let panicked = workers.into_iter().filter_map(|w| w.join().err()).next();
+        done.store(true, SeqCst);
+        if let Some(why) = panicked {
+            std::panic::resume_unwind(why);
+        }
+    });
+    (most.load(SeqCst), meet.met())
+}
+
+#[test]
+fn most_holders_at_once() {
+    let (report_tx, report_rx) = mpsc::channel();
+    within_patience(
+        "six threads taking turns with permits did not finish: a thread waits in acquire \
+         while a permit is free (does release notify a waiter?)",
+        move || {
+            let mut report = String::new();
+            for permits in [1, 2, 3] {
+                let (most, met) = holders(permits);
+                report += &format!(
+                    "{permits} permit(s), 6 threads × 100 turns: most holders at once: {most}; \
+                     rendezvous of {permits} holder(s) met: {}\n",
+                    if met { "yes" } else { "no" }
+                );
+            }
+            report_tx.send(report).ok();
+        },
+    );
+    let report = report_rx.recv().expect("the report");
+    support::testing::settings().bind(|| insta::assert_snapshot!("ch07-semaphore-holders", report));
+}

@@ -133,3 +133,86 @@ fn opposite_transfers_finish_and_keep_every_coin() {
         "money was created or lost"
     );
 }
+
+/// Runs `transfer(from, to, amount)` on a thread of its own and waits at most `patience`:
+/// `None` when it never returned (it waits for a lock it will never get).
+fn transfer_within(
+    bank: &std::sync::Arc<Bank>,
+    (from, to, amount): (usize, usize, u64),
+    patience: Duration,
+) -> Option<Result<(), TransferError>> {
+    let (said, answer) = std::sync::mpsc::channel();
+    let bank = std::sync::Arc::clone(bank);
+    thread::spawn(move || said.send(bank.transfer(from, to, amount)).ok());
+    answer.recv_timeout(patience).ok()
+}
+
+#[test]
+fn a_fixed_set_of_transfers() {
+    let bank = std::sync::Arc::new(Bank::new(&[100, 50, 0, 7]));
+    let mut report = String::from("start: [100, 50, 0, 7]\n");
+    let transfers = [
+        (0, 2, 30),
+        (1, 0, 50),
+        (1, 2, 1),
+        (0, 4, 1),
+        (9, 0, 1),
+        (3, 1, 7),
+        (2, 3, 30),
+        (0, 1, 121),
+        (0, 1, 60),
+    ];
+    for transfer in transfers {
+        let (from, to, amount) = transfer;
+        let result = match transfer_within(&bank, transfer, Duration::from_secs(3)) {
+            Some(result) => format!("{result:?}"),
+            None => "never returned".to_string(),
+        };
+        report += &format!("transfer({from}, {to}, {amount}): {result}\n");
+    }
+    let balances = bank.balances();
+    report += &format!(
+        "balances: {balances:?}, total {}\n",
+        balances.iter().sum::<u64>()
+    );
+
+    // Two threads move coins between accounts 0 and 1 in opposite directions, many
+    // times: taking the two locks in argument order deadlocks here sooner or later.
+    let (finished, finished_rx) = std::sync::mpsc::channel();
+    for (from, to) in [(0, 1), (1, 0)] {
+        let bank = std::sync::Arc::clone(&bank);
+        let finished = finished.clone();
+        thread::spawn(move || {
+            for _ in 0..20_000 {
+                let _ = bank.transfer(from, to, 1);
+                let _ = bank.transfer(to, from, 1);
+            }
+            finished.send(()).ok();
+        });
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(6);
+    let both_finished = (0..2).all(|_| {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        finished_rx.recv_timeout(left).is_ok()
+    });
+    report += &format!(
+        "opposite transfers between 0 and 1, 2 threads × 20000 × 2: no deadlock: {}\n",
+        if both_finished { "yes" } else { "no" }
+    );
+    if both_finished {
+        let balances = bank.balances();
+        report += &format!(
+            "balances: {balances:?}, total {}\n",
+            balances.iter().sum::<u64>()
+        );
+    }
+    // Last, on a bank of its own: a transfer that locks one account twice blocks for ever
+    // with that account's lock held.
+    let alone = std::sync::Arc::new(Bank::new(&[5]));
+    let result = match transfer_within(&alone, (0, 0, 1), Duration::from_secs(3)) {
+        Some(result) => format!("{result:?}"),
+        None => "never returned".to_string(),
+    };
+    report += &format!("on a bank of its own, [5]: transfer(0, 0, 1): {result}\n");
+    support::testing::settings().bind(|| insta::assert_snapshot!("ch07-transfer-balances", report));
+}
