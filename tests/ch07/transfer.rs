@@ -1,6 +1,7 @@
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::{Arc, mpsc};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use support::crash::is_rerun;
 
@@ -49,7 +50,7 @@ fn transfers_move_money_or_say_why_not() {
     );
     // From an account to itself: on a thread of its own, since locking one `Mutex` twice
     // may block that thread for ever.
-    let (said, answer) = std::sync::mpsc::channel();
+    let (said, answer) = mpsc::channel();
     thread::spawn(move || said.send(bank.transfer(2, 2, 1)).ok());
     match answer.recv_timeout(Duration::from_secs(3)) {
         Ok(result) => assert_eq!(
@@ -135,21 +136,29 @@ fn opposite_transfers_finish_and_keep_every_coin() {
 }
 
 /// Runs `transfer(from, to, amount)` on a thread of its own and waits at most `patience`:
-/// `None` when it never returned (it waits for a lock it will never get).
+/// `None` when it never returned (it waits for a lock it will never get). A panic in
+/// `transfer` is passed on.
 fn transfer_within(
-    bank: &std::sync::Arc<Bank>,
+    bank: &Arc<Bank>,
     (from, to, amount): (usize, usize, u64),
     patience: Duration,
 ) -> Option<Result<(), TransferError>> {
-    let (said, answer) = std::sync::mpsc::channel();
-    let bank = std::sync::Arc::clone(bank);
-    thread::spawn(move || said.send(bank.transfer(from, to, amount)).ok());
-    answer.recv_timeout(patience).ok()
+    let (said, answer) = mpsc::channel();
+    let bank = Arc::clone(bank);
+    let worker = thread::spawn(move || said.send(bank.transfer(from, to, amount)).ok());
+    match answer.recv_timeout(patience) {
+        Ok(result) => Some(result),
+        Err(mpsc::RecvTimeoutError::Timeout) => None,
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(_) => unreachable!("the worker ended without saying anything"),
+        },
+    }
 }
 
 #[test]
 fn a_fixed_set_of_transfers() {
-    let bank = std::sync::Arc::new(Bank::new(&[100, 50, 0, 7]));
+    let bank = Arc::new(Bank::new(&[100, 50, 0, 7]));
     let mut report = String::from("start: [100, 50, 0, 7]\n");
     let transfers = [
         (0, 2, 30),
@@ -178,23 +187,41 @@ fn a_fixed_set_of_transfers() {
 
     // Two threads move coins between accounts 0 and 1 in opposite directions, many
     // times: taking the two locks in argument order deadlocks here sooner or later.
-    let (finished, finished_rx) = std::sync::mpsc::channel();
-    for (from, to) in [(0, 1), (1, 0)] {
-        let bank = std::sync::Arc::clone(&bank);
-        let finished = finished.clone();
-        thread::spawn(move || {
-            for _ in 0..20_000 {
-                let _ = bank.transfer(from, to, 1);
-                let _ = bank.transfer(to, from, 1);
+    let (finished, finished_rx) = mpsc::channel();
+    let movers: Vec<_> = [(0, 1), (1, 0)]
+        .into_iter()
+        .map(|(from, to)| {
+            let bank = Arc::clone(&bank);
+            let finished = finished.clone();
+            thread::spawn(move || {
+                for _ in 0..20_000 {
+                    let _ = bank.transfer(from, to, 1);
+                    let _ = bank.transfer(to, from, 1);
+                }
+                finished.send(()).ok();
+            })
+        })
+        .collect();
+    drop(finished);
+    let deadline = Instant::now() + Duration::from_secs(6);
+    let mut both_finished = true;
+    for _ in &movers {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match finished_rx.recv_timeout(left) {
+            Ok(()) => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => both_finished = false,
+            // Every mover has ended, and one without finishing: it panicked.
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                if let Some(panic) = movers.into_iter().find_map(|m| m.join().err()) {
+                    std::panic::resume_unwind(panic);
+                }
+                unreachable!("a mover ended without finishing or panicking");
             }
-            finished.send(()).ok();
-        });
+        }
+        if !both_finished {
+            break;
+        }
     }
-    let deadline = std::time::Instant::now() + Duration::from_secs(6);
-    let both_finished = (0..2).all(|_| {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        finished_rx.recv_timeout(left).is_ok()
-    });
     report += &format!(
         "opposite transfers between 0 and 1, 2 threads × 20000 × 2: no deadlock: {}\n",
         if both_finished { "yes" } else { "no" }
@@ -208,7 +235,7 @@ fn a_fixed_set_of_transfers() {
     }
     // Last, on a bank of its own: a transfer that locks one account twice blocks for ever
     // with that account's lock held.
-    let alone = std::sync::Arc::new(Bank::new(&[5]));
+    let alone = Arc::new(Bank::new(&[5]));
     let result = match transfer_within(&alone, (0, 0, 1), Duration::from_secs(3)) {
         Some(result) => format!("{result:?}"),
         None => "never returned".to_string(),
