@@ -256,9 +256,7 @@ impl<'vm> Interp<'vm> {
             };
         }
         self.vm.instructions.fetch_add(executed, Ordering::Relaxed);
-        if self.holding {
-            self.leave(false);
-        }
+        // Dropping `self` releases the lock (see `Drop`), on a panic too.
     }
     // ANCHOR_END: eval_loop
 
@@ -307,6 +305,16 @@ impl<'vm> Interp<'vm> {
             Op::Halt => return None,
         }
         Some(pc + 1)
+    }
+}
+
+impl Drop for Interp<'_> {
+    /// A thread that ends, normally or by a panic, lets go of the lock, so the threads
+    /// waiting for it are not left waiting forever.
+    fn drop(&mut self) {
+        if self.holding {
+            self.leave(false);
+        }
     }
 }
 
