@@ -5,6 +5,7 @@
 //! code in the toy interpreter of `support::toyvm`.
 
 pub mod locked_increment;
+pub mod predict;
 pub mod processes;
 pub mod release_sleep;
 
