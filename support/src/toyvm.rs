@@ -140,7 +140,9 @@ impl Vm {
         let start = Instant::now();
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
-                .map(|index| s.spawn(move || Interp::new(self, builtins, index).run(program)))
+                .map(|index| {
+                    s.spawn(move || eval_loop(Interp::new(self, builtins, index), program))
+                })
                 .collect();
             for handle in handles {
                 if let Err(panic) = handle.join() {
@@ -213,7 +215,7 @@ impl<'vm> Interp<'vm> {
 
     fn enter(&mut self) {
         if let Mode::Gil { .. } = self.vm.mode {
-            self.vm.gil.take();
+            take_gil(&self.vm.gil);
         }
         let now = self.vm.running.fetch_add(1, Ordering::SeqCst) + 1;
         self.vm.max_running.fetch_max(now, Ordering::SeqCst);
@@ -224,7 +226,7 @@ impl<'vm> Interp<'vm> {
         self.holding = false;
         self.vm.running.fetch_sub(1, Ordering::SeqCst);
         if let Mode::Gil { .. } = self.vm.mode {
-            self.vm.gil.drop_lock(asked);
+            drop_gil(&self.vm.gil, asked);
         }
     }
 
@@ -233,32 +235,6 @@ impl<'vm> Interp<'vm> {
             .pop()
             .expect("stack underflow: the program popped an empty stack")
     }
-
-    // ANCHOR: eval_loop
-    fn run(mut self, program: &[Op]) {
-        self.enter();
-        let mut pc = 0;
-        let mut executed = 0;
-        while pc < program.len() {
-            // Between two instructions: give the lock up if a waiting thread asked for it.
-            if self.vm.gil.drop_requested() {
-                self.leave(true);
-                self.enter();
-            }
-            assert!(
-                self.holding,
-                "bytecode executed without holding the interpreter lock"
-            );
-            executed += 1;
-            pc = match self.step(program[pc], pc) {
-                Some(next) => next,
-                None => break,
-            };
-        }
-        self.vm.instructions.fetch_add(executed, Ordering::Relaxed);
-        // Dropping `self` releases the lock (see `Drop`), on a panic too.
-    }
-    // ANCHOR_END: eval_loop
 
     /// Executes one instruction; returns the next instruction's index, None on `Halt`.
     fn step(&mut self, op: Op, pc: usize) -> Option<usize> {
@@ -307,6 +283,36 @@ impl<'vm> Interp<'vm> {
         Some(pc + 1)
     }
 }
+
+// ANCHOR: eval_loop
+/// Runs `program` on one VM thread, from taking the lock at the start to the end.
+fn eval_loop(mut thread: Interp<'_>, program: &[Op]) {
+    thread.enter();
+    let mut pc = 0;
+    let mut executed = 0;
+    while pc < program.len() {
+        // Between two instructions: give the lock up if a waiting thread asked for it.
+        if thread.vm.gil.drop_requested() {
+            thread.leave(true);
+            thread.enter();
+        }
+        assert!(
+            thread.holding,
+            "bytecode executed without holding the interpreter lock"
+        );
+        executed += 1;
+        pc = match thread.step(program[pc], pc) {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    thread
+        .vm
+        .instructions
+        .fetch_add(executed, Ordering::Relaxed);
+    // Dropping `thread` releases the lock (see `Drop`), on a panic too.
+}
+// ANCHOR_END: eval_loop
 
 impl Drop for Interp<'_> {
     /// A thread that ends, normally or by a panic, lets go of the lock, so the threads
@@ -373,50 +379,53 @@ impl Gil {
     fn switches(&self) -> u64 {
         self.lock_state().forced_drops
     }
-
-    // ANCHOR: take_gil
-    fn take(&self) {
-        let mut state = self.lock_state();
-        while state.locked {
-            let seen = state.switch_number;
-            let (next, waited) = self
-                .cond
-                .wait_timeout(state, self.interval)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            state = next;
-            // A whole interval went by and the same thread still holds it: ask it to drop.
-            if waited.timed_out() && state.locked && state.switch_number == seen {
-                self.drop_request.store(true, Ordering::Relaxed);
-            }
-        }
-        state.locked = true;
-        state.switch_number += 1;
-        self.drop_request.store(false, Ordering::Relaxed);
-        // Tell a thread that dropped the lock on request that someone else has it now.
-        self.switch_cond.notify_all();
-    }
-    // ANCHOR_END: take_gil
-
-    // ANCHOR: drop_gil
-    fn drop_lock(&self, asked: bool) {
-        let mut state = self.lock_state();
-        state.locked = false;
-        self.cond.notify_one();
-        if asked {
-            state.forced_drops += 1;
-            // Wait until another thread has taken the lock; otherwise this thread, already
-            // running, would usually take it straight back before the waiter wakes up.
-            let dropped_at = state.switch_number;
-            while state.switch_number == dropped_at {
-                state = self
-                    .switch_cond
-                    .wait(state)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-            }
-        }
-    }
-    // ANCHOR_END: drop_gil
 }
+
+// ANCHOR: take_gil
+/// Takes the interpreter lock, asking its holder to drop it after each interval in vain.
+fn take_gil(gil: &Gil) {
+    let mut state = gil.lock_state();
+    while state.locked {
+        let seen = state.switch_number;
+        let (next, waited) = gil
+            .cond
+            .wait_timeout(state, gil.interval)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        state = next;
+        // A whole interval went by and the same thread still holds it: ask it to drop.
+        if waited.timed_out() && state.locked && state.switch_number == seen {
+            gil.drop_request.store(true, Ordering::Relaxed);
+        }
+    }
+    state.locked = true;
+    state.switch_number += 1;
+    gil.drop_request.store(false, Ordering::Relaxed);
+    // Tell a thread that dropped the lock on request that someone else has it now.
+    gil.switch_cond.notify_all();
+}
+// ANCHOR_END: take_gil
+
+// ANCHOR: drop_gil
+/// Drops the interpreter lock; when `asked` (a waiter set the drop request), also waits
+/// until another thread has taken it.
+fn drop_gil(gil: &Gil, asked: bool) {
+    let mut state = gil.lock_state();
+    state.locked = false;
+    gil.cond.notify_one();
+    if asked {
+        state.forced_drops += 1;
+        // Wait until another thread has taken the lock; otherwise this thread, already
+        // running, would usually take it straight back before the waiter wakes up.
+        let dropped_at = state.switch_number;
+        while state.switch_number == dropped_at {
+            state = gil
+                .switch_cond
+                .wait(state)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+}
+// ANCHOR_END: drop_gil
 
 /// A VM-level lock (Python's `threading.Lock`): taken by one instruction, released by
 /// another, so it cannot be a `MutexGuard` held across them.
