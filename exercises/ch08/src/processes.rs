@@ -13,9 +13,11 @@
 //! whose entry the kernel keeps until its parent collects its exit status.
 //!
 //! A forked child of a process with threads may only call async-signal-safe functions
-//! until it ends; [`run_one`] starts threads and allocates, which is safe here only
-//! because the grading test calls you from a process with a single thread. End each child
-//! with `libc::_exit`, never by returning: a child that returns runs the caller's code too.
+//! until it ends; [`run_one`] starts threads and allocates, which is not. It works here
+//! because the grading test calls you from a copy of itself in which the only other
+//! thread, libtest's main thread, sits blocked waiting for the test and holds no lock a
+//! child could need. End each child with `libc::_exit`, never by returning: a child that
+//! returns runs the caller's code too.
 
 use support::toyvm::{Mode, Op, Vm, sleep_holding};
 
