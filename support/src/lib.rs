@@ -17,6 +17,7 @@
 //!   panic and Ctrl-C;
 //! - [`bars`]: horizontal bars for a terminal chart;
 //! - [`maps`]: a process's memory map, sorted into regions (code, data, bss, heap, stack, ...);
+//! - [`toyvm`]: a toy bytecode interpreter whose threads share a global interpreter lock;
 //! - `child` (feature `child`): forked children that are reaped on return, panic and Ctrl-C;
 //! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times;
 //! - `sigint` (feature `testing`): interrupt a lesson and prove it left no process behind.
@@ -41,3 +42,4 @@ pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod threads;
+pub mod toyvm;

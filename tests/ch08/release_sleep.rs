@@ -1,0 +1,64 @@
+use std::time::Duration;
+
+use support::toyvm::{Mode, Op, Vm, count_loop};
+
+use crate::release_sleep::sleep_builtin;
+
+/// How long each VM thread sleeps.
+const NAP_MS: i64 = 150;
+
+/// `sleep(NAP_MS)`, its result dropped into a local, then the end.
+fn nap() -> Vec<Op> {
+    vec![Op::Push(NAP_MS), Op::Call(0), Op::StoreLocal(2), Op::Halt]
+}
+
+#[test]
+fn sleeping_threads_overlap() {
+    let nap_time = Duration::from_millis(NAP_MS as u64);
+    let one = Vm::new(Mode::DEFAULT_GIL, 0).run_threads(&nap(), &[sleep_builtin], 1);
+    assert!(
+        one.elapsed >= nap_time,
+        "one VM thread calling sleep({NAP_MS}) finished in {:?}: expected at least \
+         {nap_time:?}, yours returned without sleeping",
+        one.elapsed
+    );
+    let threads = 4;
+    let many = Vm::new(Mode::DEFAULT_GIL, 0).run_threads(&nap(), &[sleep_builtin], threads);
+    let ratio = many.elapsed.as_secs_f64() / one.elapsed.as_secs_f64();
+    // Overlapping sleeps take about one nap (ratio near 1); sleeping with the lock held
+    // takes one nap per thread (ratio 4). 2.5 leaves room for a loaded machine.
+    assert!(
+        ratio < 2.5,
+        "{threads} VM threads each calling sleep({NAP_MS}) took {:?}, {ratio:.1} times one \
+         thread's {:?}: expected about 1 time (the sleeps overlap), yours about {threads} \
+         (they took turns). Does the thread drop the interpreter lock before it sleeps?",
+        many.elapsed,
+        one.elapsed
+    );
+}
+
+#[test]
+fn bytecode_still_runs_one_thread_at_a_time() {
+    // Sleep, then count: sleepers and counters mix, and the lock must still hold.
+    let mut program = vec![Op::Push(20), Op::Call(0), Op::StoreLocal(2)];
+    let counting = count_loop(0, 20_000);
+    let offset = program.len();
+    program.extend(counting.into_iter().map(|op| match op {
+        Op::Jump(n) => Op::Jump(n + offset),
+        Op::JumpIfZero(n) => Op::JumpIfZero(n + offset),
+        op => op,
+    }));
+    let vm = Vm::new(
+        Mode::Gil {
+            switch_interval: Duration::from_micros(200),
+        },
+        1,
+    );
+    let report = vm.run_threads(&program, &[sleep_builtin], 4);
+    assert_eq!(
+        report.max_running, 1,
+        "with the GIL, VM threads that sleep then count were seen executing bytecode \
+         {} at a time: expected 1. Does your builtin hold the lock again when it returns?",
+        report.max_running
+    );
+}
