@@ -14,6 +14,7 @@
 //! - [`rendezvous`]: a meeting point with a deadline, proving threads ran at the same time;
 //! - [`seeded`]: fresh, replayable seeds for tests that a table of answers must not pass;
 //! - [`maps`]: a process's memory map, sorted into regions (code, data, bss, heap, stack, ...);
+//! - [`toyvm`]: a toy bytecode interpreter whose threads share a global interpreter lock;
 //! - `child` (feature `child`): forked children that are reaped on return, panic and Ctrl-C;
 //! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times;
 //! - `sigint` (feature `testing`): interrupt a lesson and prove it left no process behind.
@@ -36,3 +37,4 @@ pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod threads;
+pub mod toyvm;
