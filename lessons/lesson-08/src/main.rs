@@ -95,6 +95,11 @@ fn main() -> ExitCode {
     if let Err(error) = support::child::reap_on_interrupt() {
         eprintln!("lesson-08: could not install the Ctrl-C handler: {error}");
     }
+    // `python3` may be a shell-script wrapper (pyenv's shim) with children of its own.
+    // Killed with it, they would be orphans; as a child subreaper the lesson gets them
+    // back, and the Ctrl-C handler reaps them.
+    // SAFETY: prctl(PR_SET_CHILD_SUBREAPER) only sets a flag on this process.
+    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     match tell_the_story(o) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
