@@ -235,8 +235,8 @@ pub fn show_experiment(o: &Options, py: Option<&python::Python>) -> Result<Vec<R
     let counts = thread_counts(cores);
     let sizes = calibrate(o.target, py.is_some())?;
     println!(
-        "  One thread's share of the loop is calibrated to about {} in each runtime: {} Rust\n  \
-         iterations, {} toy-VM iterations, {}.",
+        "  The loop is calibrated to take about {} on one thread in each runtime:\n  \
+         {} Rust iterations, {} toy-VM iterations, {}.",
         support::fmt::duration(o.target),
         sizes.rust,
         sizes.vm,
