@@ -10,6 +10,8 @@
 //! - [`table`]: aligned text tables;
 //! - [`names`]: unique, sweepable names for shared memory and message queues;
 //! - [`threads`]: this process's threads as kernel tasks (TIDs, names, states);
+//! - [`cpuchart`]: per-core utilisation drawn in the terminal and as an SVG file;
+//! - [`cpustat`]: how busy each core was, sampled over time from `/proc/stat`;
 //! - [`crash`]: running what may crash in a subprocess and naming how it ended;
 //! - [`rendezvous`]: a meeting point with a deadline, proving threads ran at the same time;
 //! - [`seeded`]: fresh, replayable seeds for tests that a table of answers must not pass;
@@ -27,6 +29,8 @@ pub mod bars;
 #[cfg(feature = "child")]
 pub mod child;
 pub mod cleanup;
+pub mod cpuchart;
+pub mod cpustat;
 pub mod crash;
 pub mod fmt;
 pub mod interleave;

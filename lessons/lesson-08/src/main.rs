@@ -1,0 +1,131 @@
+//! Chapter 08 — A GIL-like lock.
+//!
+//! `cargo run -p lesson-08` runs the same CPU-bound loop in 1, 2, 4, 8 (and as many as
+//! there are cores) threads under plain Rust threads, rayon, a toy interpreter with a
+//! global interpreter lock and without one, the toy interpreter in several processes,
+//! and the real CPython; it draws every core's utilisation as it goes. Then it shows
+//! I/O-bound threads overlapping, the convoy effect, and `x += 1` losing updates under
+//! the lock.
+//!
+//! The toy VM in N processes runs the lesson's own binary again with the hidden
+//! `--vm-spin ITERATIONS` argument.
+
+mod conditions;
+mod cpu;
+mod io;
+mod python;
+mod race;
+mod workloads;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::{Arg, ArgAction, Command, value_parser};
+use support::fmt;
+
+/// How much measuring to do.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// One thread's time for the CPU-bound loop, in each runtime.
+    pub target: Duration,
+    /// Timed runs per runtime and thread count.
+    pub runs: usize,
+    /// How often every core's utilisation is sampled.
+    pub sample_every: Duration,
+    /// The I/O-bound threads: how many sleeps each, of how long.
+    pub sleeps: u64,
+    pub sleep_ms: u64,
+    /// The convoy step: how many 1 ms sleeps the I/O thread makes.
+    pub convoy_sleeps: u64,
+    /// The lost-update step: increments per thread.
+    pub increments: u64,
+}
+
+fn cli() -> Command {
+    Command::new("lesson-08")
+        .about(
+            "Chapter 08: a GIL-like lock — the same loop in threads, a toy interpreter, processes",
+        )
+        .arg(
+            Arg::new("quick")
+                .long("quick")
+                .action(ArgAction::SetTrue)
+                .help("Shorter loops and one run per measurement (for tests)"),
+        )
+        .arg(
+            Arg::new("vm-spin")
+                .long("vm-spin")
+                .value_name("ITERATIONS")
+                .value_parser(value_parser!(u64))
+                .hide(true)
+                .help("Internal: be one of the toy VM's processes and run the loop"),
+        )
+}
+
+fn main() -> ExitCode {
+    let args = cli().get_matches();
+    if let Some(&iterations) = args.get_one::<u64>("vm-spin") {
+        workloads::vm_spin_in_threads(iterations, 1, support::toyvm::Mode::DEFAULT_GIL);
+        return ExitCode::SUCCESS;
+    }
+    let o = if args.get_flag("quick") {
+        Options {
+            target: Duration::from_millis(40),
+            runs: 1,
+            sample_every: Duration::from_millis(20),
+            sleeps: 2,
+            sleep_ms: 10,
+            convoy_sleeps: 5,
+            increments: 20_000,
+        }
+    } else {
+        Options {
+            target: Duration::from_millis(300),
+            runs: 3,
+            sample_every: Duration::from_millis(50),
+            sleeps: 4,
+            sleep_ms: 25,
+            convoy_sleeps: 20,
+            increments: 100_000,
+        }
+    };
+    fmt::chapter(8, "A GIL-like lock");
+    // Ctrl-C in the middle of a measurement must not leave a VM process or python3 behind.
+    if let Err(error) = support::child::reap_on_interrupt() {
+        eprintln!("lesson-08: could not install the Ctrl-C handler: {error}");
+    }
+    // `python3` may be a shell-script wrapper (pyenv's shim) with children of its own.
+    // Killed with it, they would be orphans; as a child subreaper the lesson gets them
+    // back, and the Ctrl-C handler reaps them.
+    // SAFETY: prctl(PR_SET_CHILD_SUBREAPER) only sets a flag on this process.
+    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+    match tell_the_story(o) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("lesson-08: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn tell_the_story(o: Options) -> Result<()> {
+    let py = python::find();
+    conditions::show(py.as_ref());
+    fmt::step("1. The same loop in 1, 2, 4, N and 8 threads");
+    let rows = cpu::show_experiment(&o, py.as_ref())?;
+    fmt::step("2. The speedup table");
+    cpu::show_table(&rows, o.runs);
+    let svg = cpu::write_svg(&rows)?;
+    println!("  The same charts as an SVG file: {}", svg.display());
+    let counts: Vec<usize> = rows
+        .first()
+        .map_or(vec![1], |r| r.cells.iter().map(|c| c.threads).collect());
+    fmt::step("3. I/O-bound threads overlap");
+    io::show_io_bound(&o, &counts, py.is_some())?;
+    fmt::step("4. The convoy effect");
+    io::show_convoy(&o);
+    fmt::step("5. The GIL does not make x += 1 thread-safe");
+    race::show_lost_updates(o.increments);
+    Ok(())
+}

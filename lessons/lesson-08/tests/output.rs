@@ -1,0 +1,79 @@
+//! Runs the lesson and checks what it prints. Timings vary every run, so the checks are
+//! properties: every step is there, every line fits 100 columns, the GIL's invariants hold
+//! (I/O-bound sleepers overlap when it is released, not when it is held; the locked
+//! increment is exact).
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lesson-08"))
+        .args(args)
+        .output()
+        .expect("the lesson binary runs")
+}
+
+#[test]
+fn a_quick_run_tells_the_whole_story_in_100_columns() {
+    let output = run(&["--quick"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    for step in [
+        "1. The same loop in 1, 2, 4, N and 8 threads",
+        "2. The speedup table",
+        "3. I/O-bound threads overlap",
+        "4. The convoy effect",
+        "5. The GIL does not make x += 1 thread-safe",
+    ] {
+        assert!(stdout.contains(step), "no step {step:?}:\n{stdout}");
+    }
+    let too_wide: Vec<&str> = stdout.lines().filter(|l| l.chars().count() > 100).collect();
+    assert!(
+        too_wide.is_empty(),
+        "lines wider than 100 columns: {too_wide:#?}"
+    );
+    for runtime in [
+        "Rust threads",
+        "rayon",
+        "toy VM, GIL",
+        "toy VM, no GIL",
+        "toy VM, processes",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(runtime) && l.contains('×')),
+            "no speedup row for {runtime}:\n{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("debug build") || stdout.contains("Debug build"),
+        "{stdout}"
+    );
+    let svg = stdout
+        .lines()
+        .find_map(|l| l.split_once("SVG file: ").map(|(_, p)| p.trim().to_owned()))
+        .expect("the SVG's path is printed");
+    assert!(std::fs::read_to_string(svg).unwrap().starts_with("<svg"));
+}
+
+#[test]
+fn the_locked_increment_is_exact_and_the_bare_one_is_printed() {
+    let output = run(&["--quick"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for program in [
+        "with lock: x += 1, GIL (50 µs)",
+        "with lock: x += 1, no GIL",
+    ] {
+        let line = stdout.lines().find(|l| l.contains(program)).expect(program);
+        let numbers: Vec<&str> = line[program.len() + 2..].split_whitespace().collect();
+        assert_eq!(numbers[0], numbers[1], "expected = x for {program}: {line}");
+    }
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_status_2() {
+    let output = run(&["--vm-spin", "many"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(run(&["--slow"]).status.code(), Some(2));
+}
