@@ -65,3 +65,36 @@ fn no_update_is_lost() {
         );
     }
 }
+
+#[test]
+fn exact_totals_for_fixed_runs() {
+    // A body that loses no update always ends on threads × times, whatever the schedule:
+    // the report holds only those totals.
+    let (times, x, lock) = (5_000, 1, 2);
+    let body = locked_increment(x, lock);
+    let modes = [
+        (
+            "GIL, 20 µs switch interval",
+            Mode::Gil {
+                switch_interval: Duration::from_micros(20),
+            },
+        ),
+        ("GIL, 5 ms switch interval", Mode::DEFAULT_GIL),
+        ("no GIL", Mode::NoGil),
+    ];
+    let mut report = format!("locked_increment({x}, {lock}), each thread {times} times:\n");
+    for (name, mode) in modes {
+        report += &format!("  {name}:\n");
+        for threads in [1, 2, 4] {
+            let vm = Vm::new(mode, 2);
+            vm.run_threads(&counting(times, &body), &[], threads);
+            report += &format!(
+                "    {threads} thread(s): global {x} = {}, global 0 = {}\n",
+                vm.global(x),
+                vm.global(0)
+            );
+        }
+    }
+    support::testing::settings()
+        .bind(|| insta::assert_snapshot!("ch08-locked_increment-totals", report));
+}

@@ -138,3 +138,24 @@ fn without_a_shared_lock_cpu_bound_copies_run_at_once() {
     check(Work::Cpu, Runner::NoGilThreads, Speedup::AboutN, &evidence);
     check(Work::Cpu, Runner::Processes, Speedup::AboutN, &evidence);
 }
+
+#[test]
+fn the_table_of_predictions() {
+    // Every case a learner is asked about, in a fixed order: the answers do not depend on
+    // the machine, so the whole table is compared at once.
+    let mut table = format!(
+        "{:<6} {:<13} speedup of N copies over one\n",
+        "work", "runner"
+    );
+    for work in [Work::Cpu, Work::Sleep] {
+        for runner in [Runner::GilThreads, Runner::NoGilThreads, Runner::Processes] {
+            let yours = predict(work, runner);
+            table += &format!(
+                "{:<6} {:<13} {yours:?}\n",
+                format!("{work:?}"),
+                format!("{runner:?}")
+            );
+        }
+    }
+    support::testing::settings().bind(|| insta::assert_snapshot!("ch08-predict-table", table));
+}

@@ -101,3 +101,84 @@ fn no_programs_no_children() {
     );
     assert!(no_child_left(), "run_in_children(&[]) left a child behind");
 }
+
+/// `sleep(NAP_MS)`, then `globals[0] = value`: the result is `value`.
+fn nap_then_store(value: i64) -> Vec<Op> {
+    vec![
+        Op::Push(NAP_MS),
+        Op::Call(0),
+        Op::StoreLocal(2),
+        Op::Push(value),
+        Op::Store(0),
+        Op::Halt,
+    ]
+}
+
+/// Prints `value` under `label` in the isolated copy, for [`reported`] to find.
+fn report(label: &str, value: impl std::fmt::Display) {
+    // libtest may have printed the test's name on the same line: the marker is unique.
+    println!("\n@@{label} {value}");
+}
+
+/// What the isolated copy [`report`]ed under `label`.
+fn reported<'a>(run: &'a Finished, label: &str) -> &'a str {
+    let marker = format!("@@{label} ");
+    run.stdout
+        .lines()
+        .find_map(|line| Some(&line[line.find(&marker)? + marker.len()..]))
+        .unwrap_or_else(|| {
+            panic!(
+                "the isolated run reported no {label:?}:\n{}",
+                support::crash::indented(run)
+            )
+        })
+}
+
+fn yes(property: bool) -> &'static str {
+    if property { "yes" } else { "no" }
+}
+
+#[test]
+fn fixed_programs_report() {
+    // Results that no exit status (0 to 255) can carry: a count above 255, a negative
+    // number, one that needs more than 32 bits; and 0.
+    let programs = [
+        nap_then_count(1_000),
+        nap_then_store(-42),
+        nap_then_store(0),
+        nap_then_store(1 << 40),
+    ];
+    if is_rerun() {
+        let me = std::process::id();
+        let start = Instant::now();
+        let results = run_in_children(&programs);
+        let elapsed = start.elapsed();
+        if std::process::id() != me {
+            eprintln!("a forked child returned from run_in_children instead of calling _exit");
+            // SAFETY: leaves this (child) process at once.
+            unsafe { libc::_exit(101) }
+        }
+        report("RESULTS", format!("{results:?}"));
+        report("NO_CHILD", yes(no_child_left()));
+        let serial = Duration::from_millis((NAP_MS as u64) * programs.len() as u64);
+        report("AT_ONCE", yes(elapsed < serial * 3 / 4));
+        report("EMPTY", format!("{:?}", run_in_children(&[])));
+        report("EMPTY_NO_CHILD", yes(no_child_left()));
+        return;
+    }
+    let run = isolated("fixed_programs_report");
+    let serial = NAP_MS * programs.len() as i64;
+    let report = format!(
+        "{} programs, each sleeping {NAP_MS} ms first, then storing 1000 (by counting), \
+         -42, 0, 2^40:\n  results: {}\n  no child left afterwards: {}\n  the children \
+         ran at the same time (done in under 3/4 of {serial} ms): {}\nno programs: {}, no \
+         child left: {}\n",
+        programs.len(),
+        reported(&run, "RESULTS"),
+        reported(&run, "NO_CHILD"),
+        reported(&run, "AT_ONCE"),
+        reported(&run, "EMPTY"),
+        reported(&run, "EMPTY_NO_CHILD"),
+    );
+    support::testing::settings().bind(|| insta::assert_snapshot!("ch08-processes-fixed", report));
+}
