@@ -197,6 +197,22 @@ pub fn panic_message(run: &Finished) -> Option<String> {
         .collect();
     Some(format!("{at}\n{}", message.join("\n").trim_end()))
 }
+/// In an isolated re-run of a test: prints `value` under `label` on stdout, for the
+/// calling test to find with [`reported`] in what the copy printed.
+pub fn report(label: &str, value: impl std::fmt::Display) {
+    // libtest may have printed the test's name on the same line: the marker is unique.
+    println!("\n@@{label} {value}");
+}
+
+/// What the isolated copy [`report`]ed under `label`; panics, showing what the copy
+/// printed, when it reported nothing under that label.
+pub fn reported<'a>(run: &'a Finished, label: &str) -> &'a str {
+    let marker = format!("@@{label} ");
+    run.stdout
+        .lines()
+        .find_map(|line| Some(&line[line.find(&marker)? + marker.len()..]))
+        .unwrap_or_else(|| panic!("the isolated run reported no {label:?}:\n{}", indented(run)))
+}
 
 /// A run's output, each line behind `    | `, so it cannot be mistaken for the caller's.
 pub fn indented(run: &Finished) -> String {

@@ -79,6 +79,25 @@ pub fn note(text: &str) {
     }
 }
 
+/// Makes panics print only their thread, location and message — never a backtrace, even
+/// with `RUST_BACKTRACE` set. Resolving a backtrace makes std read the program's debug
+/// information into memory and keep it (tens of MiB), which would skew every memory and
+/// fork measurement taken afterwards.
+pub fn panics_without_backtrace() {
+    std::panic::set_hook(Box::new(|info| {
+        let thread = std::thread::current();
+        let name = thread.name().unwrap_or("<unnamed>");
+        let at = info.location().map(|l| l.to_string()).unwrap_or_default();
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic payload that is not a string");
+        eprintln!("thread '{name}' panicked at {at}:\n{message}");
+    }));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

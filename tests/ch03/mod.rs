@@ -63,25 +63,7 @@ pub fn only_in(first: Pid) {
     }
 }
 
-/// In the isolated copy: prints `value` under `label` for [`reported`] to find.
-pub fn report(label: &str, value: impl std::fmt::Display) {
-    // libtest may have printed the test's name on the same line: the marker is unique.
-    println!("\n@@{label} {value}");
-}
-
-/// What the isolated copy [`report`]ed under `label`.
-pub fn reported<'a>(run: &'a Finished, label: &str) -> &'a str {
-    let marker = format!("@@{label} ");
-    run.stdout
-        .lines()
-        .find_map(|line| Some(&line[line.find(&marker)? + marker.len()..]))
-        .unwrap_or_else(|| {
-            panic!(
-                "the isolated run reported no {label:?}:\n{}",
-                support::crash::indented(run)
-            )
-        })
-}
+pub use support::crash::{report, reported};
 
 /// This process's children, each as (start time in clock ticks, PID).
 pub fn children() -> Vec<(u64, Pid)> {

@@ -114,25 +114,7 @@ fn nap_then_store(value: i64) -> Vec<Op> {
     ]
 }
 
-/// Prints `value` under `label` in the isolated copy, for [`reported`] to find.
-fn report(label: &str, value: impl std::fmt::Display) {
-    // libtest may have printed the test's name on the same line: the marker is unique.
-    println!("\n@@{label} {value}");
-}
-
-/// What the isolated copy [`report`]ed under `label`.
-fn reported<'a>(run: &'a Finished, label: &str) -> &'a str {
-    let marker = format!("@@{label} ");
-    run.stdout
-        .lines()
-        .find_map(|line| Some(&line[line.find(&marker)? + marker.len()..]))
-        .unwrap_or_else(|| {
-            panic!(
-                "the isolated run reported no {label:?}:\n{}",
-                support::crash::indented(run)
-            )
-        })
-}
+use support::crash::{report, reported};
 
 fn yes(property: bool) -> &'static str {
     if property { "yes" } else { "no" }

@@ -188,17 +188,7 @@ pub fn show_panic_at_join() -> Result<String> {
         // Resolving a backtrace reads the program's debug information into memory (about
         // 35 MiB here, kept for the next backtrace), which would inflate every fork and every
         // child's RSS measured after this step. Print the message without it.
-        std::panic::set_hook(Box::new(|info| {
-            let name = thread::current().name().unwrap_or("<unnamed>").to_owned();
-            let location = info.location().map(|l| l.to_string()).unwrap_or_default();
-            let payload = info.payload();
-            let message = payload
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied())
-                .unwrap_or("a panic payload that is not a string");
-            eprintln!("thread '{name}' panicked at {location}:\n{message}");
-        }));
+        support::fmt::panics_without_backtrace();
     }
     // ANCHOR: panic_join
     let worker = thread::Builder::new()

@@ -169,22 +169,6 @@ fn backtrace_requested() -> bool {
     std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0")
 }
 
-/// Until the hook is taken back, panics print their message and location only.
-fn quiet_panics() {
-    std::panic::set_hook(Box::new(|info| {
-        let thread = std::thread::current();
-        let name = thread.name().unwrap_or("<unnamed>");
-        let at = info.location().map(|l| l.to_string()).unwrap_or_default();
-        let payload = info.payload();
-        let message = payload
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("a panic payload that is not a string");
-        eprintln!("thread '{name}' panicked at {at}:\n{message}");
-    }));
-}
-
 /// "yes"/"NO" for the lesson's checks, which the output test reads.
 fn yes_no(answer: bool) -> &'static str {
     if answer { "yes" } else { "NO" }

@@ -52,7 +52,7 @@ pub fn show() {
     println!("  (the holder thread's panic message follows, on stderr)");
     let quiet = crate::backtrace_requested();
     if quiet {
-        crate::quiet_panics();
+        support::fmt::panics_without_backtrace();
     }
     let seen = poison_a_lock();
     if quiet {
