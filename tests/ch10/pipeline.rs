@@ -51,7 +51,7 @@ fn parse(line: String) -> u64 {
 /// A stage that takes longer on every fifth item: two threads sharing it would let the
 /// quick items overtake the slow ones.
 fn compute(n: u64) -> u64 {
-    if n % 5 == 0 {
+    if n.is_multiple_of(5) {
         thread::sleep(Duration::from_millis(1));
     }
     n * n + 1

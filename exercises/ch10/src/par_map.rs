@@ -27,7 +27,11 @@
 pub fn collatz_steps(n: u64) -> u64 {
     let (mut n, mut steps) = (n.max(1), 0);
     while n != 1 {
-        n = if n % 2 == 0 { n / 2 } else { 3 * n + 1 };
+        n = if n.is_multiple_of(2) {
+            n / 2
+        } else {
+            3 * n + 1
+        };
         steps += 1;
     }
     steps
