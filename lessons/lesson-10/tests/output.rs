@@ -1,0 +1,72 @@
+//! Runs the lesson and checks what it prints. Timings, PIDs and sizes change every run, so
+//! the snapshot holds only the step headings and the lesson's own yes/no checks (which
+//! must all say "yes"); the tables are checked as properties.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lesson-10"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("the lesson binary runs")
+}
+
+#[test]
+fn every_step_runs_and_every_check_says_yes() {
+    let output = run(&["--quick"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the lesson exits 0:\n{stdout}\n{stderr}"
+    );
+    let skeleton: String = stdout
+        .lines()
+        .filter(|l| l.starts_with("── ") || l.starts_with("  → "))
+        .map(|l| format!("{}\n", l.trim_end_matches('─').trim_end()))
+        .collect();
+    support::testing::redacting().bind(|| insta::assert_snapshot!("lesson-10-checks", skeleton));
+    assert!(!stdout.contains(": NO"), "a check failed:\n{stdout}");
+    assert!(
+        stdout.lines().all(|l| l.chars().count() <= 100),
+        "every line fits 100 columns:\n{stdout}"
+    );
+    // The three servers, at each concurrency of a quick run, each with a row.
+    for server in [
+        "thread per connection",
+        "fixed pool of 4",
+        "one thread + poll",
+    ] {
+        let rows = stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("    {server} ")))
+            .count();
+        assert_eq!(
+            rows, 2,
+            "{server} has a row for 1 and 10 connections:\n{stdout}"
+        );
+    }
+    // rayon: one row per thread count, 1 up to at least 4.
+    for threads in 1..=4 {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{threads}  ")) && l.contains('×')),
+            "a rayon row for {threads} threads:\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("Amdahl's bound on "), "{stdout}");
+    assert!(stdout.contains("inside:  I am PID 1,") || stdout.contains("could not be made"));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_status_2() {
+    let output = run(&["--runs"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: unexpected argument '--runs'"),
+        "{stderr}"
+    );
+}
