@@ -166,7 +166,7 @@ struct Load {
     rss_kib: u64,
 }
 
-/// The server process's thread count and resident memory, from /proc/<pid>/status.
+/// The server process's thread count and resident memory, from `/proc/<pid>/status`.
 fn threads_and_rss(pid: i32) -> Option<(usize, u64)> {
     let status = procfs::process::Process::new(pid).ok()?.status().ok()?;
     Some((status.threads as usize, status.vmrss.unwrap_or(0)))
