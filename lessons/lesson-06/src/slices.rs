@@ -51,8 +51,8 @@ fn configured_slice() -> String {
     };
     format!(
         "debugfs is not mounted, so the kernel's base slice cannot be read here; its\n\
-         default (kernel/sched/fair.c, {since}) is {base:.2} ms × (1 + log2 CPUs) = {:.2} ms \
-         for {cpus}",
+         default (kernel/sched/fair.c, {since}) is {base:.2} ms × (1 + log2 CPUs) = {:.2} ms\n\
+         for {cpus} online CPU(s)",
         base * factor
     )
 }
