@@ -298,7 +298,7 @@ pub fn show_table(rows: &[Row], runs: usize) {
     print!("{table}");
     let spread = if runs > 1 {
         format!(
-            "\nWidest middle half of any cell: {:.0} % of its median ({}, {} threads).",
+            "\nWidest middle half of any cell: {:.0} % of its median ({}, {} thread(s)).",
             widest.0 * 100.0,
             widest.1,
             widest.2
