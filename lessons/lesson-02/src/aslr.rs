@@ -43,9 +43,9 @@ fn mapping_start(wanted: impl Fn(&str) -> bool) -> Option<u64> {
 static LAYOUT_PROBE: u64 = 0;
 
 fn one_run() -> Result<Vec<(String, u64)>, Box<dyn std::error::Error>> {
-    let output = Command::new(std::env::current_exe()?)
-        .arg("--print-addresses")
-        .output()?;
+    // Listed for the Ctrl-C handler while it runs, so Ctrl-C reaps it too.
+    let output =
+        support::child::output(Command::new(std::env::current_exe()?).arg("--print-addresses"))?;
     if !output.status.success() {
         return Err(format!("the lesson's own re-run failed: {}", output.status).into());
     }
