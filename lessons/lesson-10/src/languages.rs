@@ -42,7 +42,7 @@ pub fn show_languages() -> Result<()> {
             "1 per loop; workers: all",
         ],
         [
-            "CPython ≤ 3.12",
+            "CPython (default)",
             "an OS thread (1:1), under the GIL",
             "1 for bytecode; processes: all",
         ],
@@ -52,7 +52,7 @@ pub fn show_languages() -> Result<()> {
             "all",
         ],
         ["Java, C#", "an OS thread (1:1); Java 21 virtual", "all"],
-        ["", "threads and .NET tasks are M:N", ""],
+        ["", "threads are M:N; C# Tasks share a pool", ""],
         [
             "Go",
             "goroutine, M:N on GOMAXPROCS threads",
