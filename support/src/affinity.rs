@@ -22,6 +22,7 @@ pub fn allowed() -> io::Result<Vec<usize>> {
         .collect())
 }
 
+// ANCHOR: pin
 /// Pins the calling thread to one CPU; it runs only there from the moment this returns.
 pub fn pin_to(cpu: usize) -> io::Result<()> {
     // SAFETY: cpu_set_t is plain bits; zeroed is the empty set.
@@ -39,6 +40,7 @@ pub fn pin_to(cpu: usize) -> io::Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: pin
 
 /// Lets the calling thread run on any of `cpus` (to undo [`pin_to`]).
 pub fn allow(cpus: &[usize]) -> io::Result<()> {

@@ -7,9 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
 use anyhow::{Context, Result};
-use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
 use nix::sys::resource::{UsageWho, getrusage};
-use nix::unistd::Pid;
+use support::affinity::{allowed, pin_to};
 use support::{fmt, table::Table};
 
 // ANCHOR: racy_increments
@@ -24,25 +23,6 @@ pub fn racy_increments(counter: &AtomicU64, times: u64) {
     }
 }
 // ANCHOR_END: racy_increments
-
-// ANCHOR: pin
-/// Restricts the calling thread to one CPU (`sched_setaffinity` with PID 0
-/// means "the calling thread"): the scheduler will run it there and nowhere
-/// else.
-pub fn pin_to(cpu: usize) -> nix::Result<()> {
-    let mut set = CpuSet::new();
-    set.set(cpu)?;
-    sched_setaffinity(Pid::from_raw(0), &set)
-}
-// ANCHOR_END: pin
-
-/// The CPUs this process may run on (its affinity mask), in order.
-pub fn allowed_cpus() -> Result<Vec<usize>> {
-    let set = sched_getaffinity(Pid::from_raw(0)).context("sched_getaffinity")?;
-    Ok((0..CpuSet::count())
-        .filter(|&cpu| set.is_set(cpu).unwrap_or(false))
-        .collect())
-}
 
 /// What one run of the racy counter ended with.
 #[derive(Debug, Clone, Copy)]
@@ -62,8 +42,8 @@ pub fn race(threads: usize, times: u64, cpu_of: impl Fn(usize) -> usize + Sync) 
         let workers: Vec<_> = (0..threads)
             .map(|i| {
                 let (counter, start, cpu) = (&counter, &start, cpu_of(i));
-                s.spawn(move || -> nix::Result<i64> {
-                    pin_to(cpu)?;
+                s.spawn(move || -> Result<i64> {
+                    pin_to(cpu).context("pinning a counting thread (sched_setaffinity)")?;
                     start.wait();
                     let before = getrusage(UsageWho::RUSAGE_THREAD)?.involuntary_context_switches();
                     racy_increments(counter, times);
@@ -75,9 +55,8 @@ pub fn race(threads: usize, times: u64, cpu_of: impl Fn(usize) -> usize + Sync) 
         workers
             .into_iter()
             .map(|w| w.join().expect("a counting thread panicked"))
-            .sum::<nix::Result<i64>>()
-    })
-    .context("pinning a counting thread (sched_setaffinity) or reading getrusage")?;
+            .sum::<Result<i64>>()
+    })?;
     Ok(Run {
         counted: counter.into_inner(),
         preempted,
@@ -87,7 +66,7 @@ pub fn race(threads: usize, times: u64, cpu_of: impl Fn(usize) -> usize + Sync) 
 /// Lost updates in `runs` runs of each size, pinned to one core and spread.
 pub fn show(threads: usize, sizes: [u64; 2], runs: usize) -> Result<()> {
     fmt::step("1. Lost updates, live");
-    let cpus = allowed_cpus()?;
+    let cpus = allowed().context("sched_getaffinity")?;
     fmt::note(&format!(
         "{threads} threads each add 1 to one shared counter, by a load and then a store\n\
          (racy_increments); they start together at a barrier. pinned: every thread on CPU\n\
@@ -168,7 +147,7 @@ mod tests {
 
     #[test]
     fn one_thread_never_loses() {
-        let run = race(1, 10_000, |_| allowed_cpus().unwrap()[0]).unwrap();
+        let run = race(1, 10_000, |_| allowed().unwrap()[0]).unwrap();
         assert_eq!(run.counted, 10_000);
         assert_eq!(group(1_234_567), "1,234,567");
         assert_eq!(group(12), "12");
