@@ -91,15 +91,12 @@ fn main() -> ExitCode {
         }
     };
     fmt::chapter(8, "A GIL-like lock");
-    // Ctrl-C in the middle of a measurement must not leave a VM process or python3 behind.
+    // Ctrl-C in the middle of a measurement must not leave a VM process or python3 behind,
+    // nor the children of a `python3` that is a shell-script wrapper (pyenv's shim): the
+    // handler makes the lesson a child subreaper, so those orphans come back to be reaped.
     if let Err(error) = support::child::reap_on_interrupt() {
         eprintln!("lesson-08: could not install the Ctrl-C handler: {error}");
     }
-    // `python3` may be a shell-script wrapper (pyenv's shim) with children of its own.
-    // Killed with it, they would be orphans; as a child subreaper the lesson gets them
-    // back, and the Ctrl-C handler reaps them.
-    // SAFETY: prctl(PR_SET_CHILD_SUBREAPER) only sets a flag on this process.
-    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
     match tell_the_story(o) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
