@@ -123,6 +123,21 @@ pub fn count() -> usize {
         .unwrap_or(0)
 }
 
+/// How many threads this process has once those already joined are gone from
+/// `/proc/self/task`: waits up to `within` for the count to fall to `expected`, and returns
+/// the count then. A joined thread can stay listed for a moment after `join` returns, since
+/// the kernel wakes the joiner before it removes the exited thread from the thread group.
+pub fn count_settled(expected: usize, within: std::time::Duration) -> usize {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let now = count();
+        if now <= expected || std::time::Instant::now() >= deadline {
+            return now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
 /// Panics unless this process has exactly one thread. Call it before `fork`: a child
 /// forked from a multi-threaded process gets only the forking thread, and any lock another
 /// thread held at that instant stays locked in the child forever.
