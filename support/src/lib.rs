@@ -5,6 +5,7 @@
 //! - [`affinity`]: pinning a thread to a CPU, and asking which CPU it is on;
 //! - [`proc`]: reading facts about a process from `/proc`, with errors a learner understands;
 //! - [`stats`]: repeating a measurement and summarising it honestly (runs, median, spread);
+//! - [`checks`]: a lesson's checks, as invariants (asserted) or expectations (reported);
 //! - [`fmt`]: bytes, durations and headings printed the same way in every lesson;
 //! - [`interleave`]: every schedule of a few tiny threads over shared variables, and what each gives;
 //! - [`table`]: aligned text tables;
@@ -26,6 +27,7 @@
 
 pub mod affinity;
 pub mod bars;
+pub mod checks;
 #[cfg(feature = "child")]
 pub mod child;
 pub mod cleanup;

@@ -49,3 +49,24 @@ pub fn headings(stdout: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The lines of a lesson's output that are the same on every run: step headings, every
+/// invariant with its answer (`  → …: yes`), and the claim of every expectation
+/// (`  ≈ …`) without its figures, which vary (see [`crate::checks`]).
+pub fn checks_skeleton(stdout: &str) -> String {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("── ") || l.starts_with("  → ") || l.starts_with("  ≈ "))
+        .map(|l| format!("{}\n", l.trim_end_matches('─').trim_end()))
+        .collect()
+}
+
+/// Panics, naming the line, when one of the lesson's invariants printed `NO`. Expectations
+/// are not checked: whether they held depends on the machine (see [`crate::checks`]).
+pub fn assert_invariants_hold(stdout: &str) {
+    let failed: Vec<&str> = stdout.lines().filter(|l| l.contains(": NO")).collect();
+    assert!(
+        failed.is_empty(),
+        "an invariant (a check that holds on every machine) said NO: {failed:#?}\nin:\n{stdout}"
+    );
+}

@@ -535,19 +535,31 @@ mod tests {
 
     #[test]
     fn a_builtin_that_releases_lets_sleepers_overlap() {
-        fn sleep_released(thread: &mut Interp<'_>, ms: i64) -> i64 {
+        // Proof of overlap that no busy machine can break: the four threads meet inside
+        // the builtin, which only threads there at the same moment can do. (A time limit
+        // on the whole run would only be likely, not certain.)
+        static MEETING: std::sync::OnceLock<crate::rendezvous::Rendezvous> =
+            std::sync::OnceLock::new();
+        static MET: AtomicUsize = AtomicUsize::new(0);
+        fn meet_released(thread: &mut Interp<'_>, _: i64) -> i64 {
             thread.release();
-            std::thread::sleep(Duration::from_millis(ms as u64));
+            let meeting = MEETING.get().expect("set before the run");
+            if meeting.wait() {
+                MET.fetch_add(1, Ordering::SeqCst);
+            }
             thread.reacquire();
             0
         }
+        MEETING
+            .set(crate::rendezvous::Rendezvous::new(
+                4,
+                Duration::from_secs(20),
+            ))
+            .expect("set once");
         let program = [Op::Push(100), Op::Call(0), Op::Halt];
         let vm = Vm::new(Mode::DEFAULT_GIL, 0);
-        let released = vm.run_threads(&program, &[sleep_released], 4);
-        assert!(
-            released.elapsed < Duration::from_millis(350),
-            "{released:?}"
-        );
+        vm.run_threads(&program, &[meet_released], 4);
+        assert_eq!(MET.load(Ordering::SeqCst), 4, "all four met while released");
         let vm = Vm::new(Mode::DEFAULT_GIL, 0);
         let held = vm.run_threads(&program, &[sleep_holding], 4);
         assert!(held.elapsed >= Duration::from_millis(400), "{held:?}");

@@ -113,13 +113,13 @@ pub fn show_clone_flags() -> Result<()> {
     ]);
     print!("{table}");
     let shares_all = ["CLONE_VM", "CLONE_FILES", "CLONE_SIGHAND", "CLONE_THREAD"];
-    println!(
-        "  → the thread shares memory, files and signal handlers, in one thread group: {}",
-        crate::yes_no(shares_all.iter().all(|f| thread.flags.contains(*f)))
+    support::checks::invariant(
+        "the thread shares memory, files and signal handlers, in one thread group",
+        shares_all.iter().all(|f| thread.flags.contains(*f)),
     );
-    println!(
-        "  → the forked process shares none of them: {}",
-        crate::yes_no(shares_all.iter().all(|f| !process.flags.contains(*f)))
+    support::checks::invariant(
+        "the forked process shares none of them",
+        shares_all.iter().all(|f| !process.flags.contains(*f)),
     );
     fmt::note(
         "Both are made by the same system call and both are tasks; the flags decide what\n\

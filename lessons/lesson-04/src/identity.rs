@@ -130,9 +130,9 @@ fn print_saved_registers(workers: &[Identity], blocked: &[Option<Blocked>]) {
     let mut sps: Vec<u64> = known.iter().map(|b| b.sp).collect();
     sps.sort_unstable();
     sps.dedup();
-    println!(
-        "  → each worker has its own stack pointer: {}",
-        super::yes_no(known.len() == workers.len() && sps.len() == known.len())
+    support::checks::invariant(
+        "each worker has its own stack pointer",
+        known.len() == workers.len() && sps.len() == known.len(),
     );
     fmt::note(
         "A thread that waits is inside a system call. On entering the kernel, its user\n\
@@ -159,17 +159,14 @@ fn print_checks(everyone: &[Identity], tasks: &[support::threads::Task]) {
     let all_listed = everyone
         .iter()
         .all(|w| tasks.iter().any(|t| t.tid == w.tid));
-    println!(
-        "  → one PID shared by every thread: {}",
-        super::yes_no(everyone.iter().all(|w| w.pid as i32 == pid))
+    support::checks::invariant(
+        "one PID shared by every thread",
+        everyone.iter().all(|w| w.pid as i32 == pid),
     );
-    println!(
-        "  → the main thread's TID is the PID: {}",
-        super::yes_no(everyone[0].tid == pid)
-    );
-    println!(
-        "  → every thread's TID is a task in /proc/self/task: {}",
-        super::yes_no(all_listed)
+    support::checks::invariant("the main thread's TID is the PID", everyone[0].tid == pid);
+    support::checks::invariant(
+        "every thread's TID is a task in /proc/self/task",
+        all_listed,
     );
 }
 

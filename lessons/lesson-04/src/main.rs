@@ -184,29 +184,24 @@ fn show_thread_locals(crew: &crew::Crew, stacks: &[memory::StackMapping]) -> Res
     let mut addresses: Vec<usize> = seen.iter().map(|s| s.0).chain([main_seen.0]).collect();
     addresses.sort_unstable();
     addresses.dedup();
-    println!(
-        "  → every thread had its own VISITS at its own address: {}",
-        yes_no(addresses.len() == crew.len() + 1)
+    support::checks::invariant(
+        "every thread had its own VISITS at its own address",
+        addresses.len() == crew.len() + 1,
     );
-    println!(
-        "  → main's VISITS still holds main's value after the workers ran: {}",
-        yes_no(visit(0).1 == main_seen.1)
+    support::checks::invariant(
+        "main's VISITS still holds main's value after the workers ran",
+        visit(0).1 == main_seen.1,
     );
     let inside_own_stack = seen.iter().zip(stacks).all(|((address, _), stack)| {
         stack.is_some_and(|(start, end)| (start..end).contains(&(*address as u64)))
     });
-    println!(
-        "  → each worker's VISITS lies in that worker's stack mapping from step 3: {}",
-        yes_no(inside_own_stack)
+    support::checks::invariant(
+        "each worker's VISITS lies in that worker's stack mapping from step 3",
+        inside_own_stack,
     );
     fmt::note(
         "glibc puts a new thread's thread-locals at the top of the mapping it made for that\n\
          thread's stack; the main thread's were set up before main ran, elsewhere.",
     );
     Ok(())
-}
-
-/// "yes"/"no" for the lesson's checks, which the output test reads.
-fn yes_no(answer: bool) -> &'static str {
-    if answer { "yes" } else { "NO" }
 }

@@ -141,13 +141,13 @@ fn print_stacks(everyone: &[Seen], maps: &[MemoryMap], crew: &Crew) {
     print!("{table}");
     stack_starts.sort_unstable();
     stack_starts.dedup();
-    println!(
-        "  → every thread's locals are in a mapping of its own: {}",
-        crate::yes_no(stack_starts.len() == everyone.len())
+    support::checks::invariant(
+        "every thread's locals are in a mapping of its own",
+        stack_starts.len() == everyone.len(),
     );
-    println!(
-        "  → every spawned thread's stack has a no-access guard just below it: {}",
-        crate::yes_no(guarded == crew.len())
+    support::checks::invariant(
+        "every spawned thread's stack has a no-access guard just below it",
+        guarded == crew.len(),
     );
     let asked = match crew.asked_stacks().as_slice() {
         [] => "every worker has it".to_string(),
@@ -182,13 +182,13 @@ fn print_shared(everyone: &[Seen], maps: &[MemoryMap]) {
     let region = |address| containing(maps, address).map_or("not found".into(), describe);
     println!("  the Arc's data is in {}", region(first.heap));
     println!("  the static is in     {}", region(first.statik));
-    println!(
-        "  → every thread saw the same heap address: {}",
-        crate::yes_no(everyone.iter().all(|s| s.heap == first.heap))
+    support::checks::invariant(
+        "every thread saw the same heap address",
+        everyone.iter().all(|s| s.heap == first.heap),
     );
-    println!(
-        "  → every thread saw the same static address: {}",
-        crate::yes_no(everyone.iter().all(|s| s.statik == first.statik))
+    support::checks::invariant(
+        "every thread saw the same static address",
+        everyone.iter().all(|s| s.statik == first.statik),
     );
     println!(
         "  → the static counted every visit: {} visits by {} threads",

@@ -13,7 +13,6 @@ use support::fmt;
 use support::table::Table;
 
 use crate::faults;
-use crate::yes_no;
 
 /// How a crash ended, in words, for the summary table.
 #[derive(Debug, Clone)]
@@ -117,9 +116,9 @@ pub fn show_child_crash() -> Result<String> {
         "  the parent, PID {}, is still running and read both statuses",
         std::process::id()
     );
-    println!(
-        "  → both children were killed by a signal and the parent survived: {}",
-        yes_no(all_signaled)
+    support::checks::invariant(
+        "both children were killed by a signal and the parent survived",
+        all_signaled,
     );
     show_a_torn_file()?;
     Ok(first_ending.map_or("?".into(), briefly))
@@ -146,9 +145,9 @@ fn show_a_torn_file() -> Result<()> {
     file.read_to_string(&mut contents)?;
     println!("  a child that aborted while writing a file it shared with its parent left it");
     println!("  holding {contents:?}");
-    println!(
-        "  → the half-written record outlived the crash: {}",
-        yes_no(contents.ends_with("half wri"))
+    support::checks::invariant(
+        "the half-written record outlived the crash",
+        contents.ends_with("half wri"),
     );
     Ok(())
 }
@@ -164,12 +163,10 @@ pub fn show_thread_crash() -> Result<String> {
             println!("    │ {line}");
         }
         println!("    the subprocess {}", finished.ending);
-        println!(
-            "  → the main thread died with the worker, before finishing: {}",
-            yes_no(
-                matches!(finished.ending, Ending::Signaled { .. })
-                    && !finished.stdout.contains("finished normally")
-            )
+        support::checks::invariant(
+            "the main thread died with the worker, before finishing",
+            matches!(finished.ending, Ending::Signaled { .. })
+                && !finished.stdout.contains("finished normally"),
         );
         first.get_or_insert(finished.ending);
     }
@@ -213,9 +210,9 @@ pub fn show_panic_at_join() -> Result<String> {
         );
     }
     println!("  worker-2 panicked; join() → {message}");
-    println!(
-        "  → the main thread carried on, with the error in its hands: {}",
-        yes_no(result.is_err())
+    support::checks::invariant(
+        "the main thread carried on, with the error in its hands",
+        result.is_err(),
     );
     fmt::note(
         "A Rust panic unwinds only the panicking thread's stack; the process lives on and\n\

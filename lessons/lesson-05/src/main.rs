@@ -113,8 +113,3 @@ fn tell_the_story(o: Options) -> Result<()> {
     Ok(())
 }
 // ANCHOR_END: story
-
-/// "yes"/"NO" for the lesson's checks, which the output test reads.
-fn yes_no(answer: bool) -> &'static str {
-    if answer { "yes" } else { "NO" }
-}

@@ -150,13 +150,13 @@ pub fn show(naps: u32) -> Result<()> {
          (it only waited in join here).",
     );
     let sleeper_io = sleeper.proc.voluntary >= u64::from(naps);
-    println!(
-        "  → the sleeper switched voluntarily at least once per nap: {}",
-        crate::yes_no(sleeper_io)
+    support::checks::invariant(
+        "the sleeper switched voluntarily at least once per nap",
+        sleeper_io,
     );
-    println!(
-        "  → the spinner never gave the core up by itself: {}",
-        crate::yes_no(spinner.proc.voluntary == 0)
+    support::checks::invariant(
+        "the spinner never gave the core up by itself",
+        spinner.proc.voluntary == 0,
     );
     Ok(())
 }

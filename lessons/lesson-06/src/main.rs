@@ -121,8 +121,3 @@ fn claim_checked(pinned: &pingpong::Pinned, rows: &[cache::Row]) {
          flush data caches on a switch. The other side's working set evicts yours.",
     );
 }
-
-/// "yes"/"NO" for the lesson's checks, which the output test reads.
-fn yes_no(answer: bool) -> &'static str {
-    if answer { "yes" } else { "NO" }
-}

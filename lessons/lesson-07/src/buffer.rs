@@ -125,12 +125,12 @@ pub fn show(per_producer: u64) {
         "  received {} of {}, each exactly once (the sums match): {}",
         t.received,
         t.sent,
-        crate::yes_no(t.received == t.sent && t.sum_matches)
+        support::checks::yes_no(t.received == t.sent && t.sum_matches)
     );
     println!(
         "  longest the buffer ever got: {} (never above its {} slots: {})",
         t.longest,
         t.capacity,
-        crate::yes_no(t.longest <= t.capacity)
+        support::checks::yes_no(t.longest <= t.capacity)
     );
 }

@@ -86,6 +86,9 @@ pub fn show(threads: usize, sizes: [u64; 2], runs: usize) -> Result<()> {
     .right(0)
     .right(3)
     .right(4);
+    // A pinned run that nobody preempted cannot lose: one core ran one thread at a time.
+    let mut unpreempted_pinned_lost = 0;
+    let mut longest_spread_lost = (0, 0); // (median lost, per-thread size)
     for times in sizes {
         let expected = threads as u64 * times;
         for (name, spread) in [("pinned", false), ("spread", true)] {
@@ -98,12 +101,18 @@ pub fn show(threads: usize, sizes: [u64; 2], runs: usize) -> Result<()> {
                 };
                 lost.push((expected - run.counted) as f64);
                 preempted += run.preempted;
+                if !spread && run.preempted == 0 {
+                    unpreempted_pinned_lost += expected - run.counted;
+                }
             }
             let each: Vec<String> = lost
                 .iter()
                 .map(|l| format!("{:.1}", 100.0 * l / expected as f64))
                 .collect();
             let median = support::stats::median(&mut lost).unwrap_or(0.0) as u64;
+            if spread {
+                longest_spread_lost = (median, times);
+            }
             table.row([
                 group(times),
                 name.to_string(),
@@ -117,6 +126,22 @@ pub fn show(threads: usize, sizes: [u64; 2], runs: usize) -> Result<()> {
     if cpus.len() == 1 {
         fmt::note("This process may use one CPU only, so \"spread\" is pinned too.");
     }
+    support::checks::invariant(
+        "pinned runs that were never preempted lost nothing",
+        unpreempted_pinned_lost == 0,
+    );
+    let (median, times) = longest_spread_lost;
+    support::checks::expectation(
+        "spread over cores, the longer runs lose updates",
+        &format!(
+            "median lost at {} per thread, spread: {}",
+            group(times),
+            group(median)
+        ),
+        median > 0,
+        "The threads lose updates only while they run at the same moment: when other \
+         programs hold the other cores, or when there is one CPU, they take turns instead.",
+    );
     fmt::note(
         "pinned: one core runs one thread at a time, so a load and its store are split only\n\
          when the scheduler preempts the thread between the two. A thread that finishes\n\

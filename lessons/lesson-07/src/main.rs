@@ -168,8 +168,3 @@ fn show_conditions() {
 fn backtrace_requested() -> bool {
     std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0")
 }
-
-/// "yes"/"NO" for the lesson's checks, which the output test reads.
-fn yes_no(answer: bool) -> &'static str {
-    if answer { "yes" } else { "NO" }
-}

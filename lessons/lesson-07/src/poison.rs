@@ -60,7 +60,7 @@ pub fn show() {
     }
     println!(
         "  lock() after the panic returned Err(PoisonError): {}",
-        crate::yes_no(seen.lock_was_err)
+        support::checks::yes_no(seen.lock_was_err)
     );
     println!(
         "  into_inner() gave the data anyway: {:?} (the transfer was half done: 70 + 0 ≠ 100)",

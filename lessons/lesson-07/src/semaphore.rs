@@ -92,7 +92,7 @@ pub fn show(threads: usize, rounds: usize) {
     println!(
         "  with a semaphore of {permits} permits: at most {most_at_once} users at once \
          (within the limit: {})",
-        crate::yes_no(most_at_once <= permits)
+        support::checks::yes_no(most_at_once <= permits)
     );
     println!("  without it:                    at most {most_without} users at once");
     println!(

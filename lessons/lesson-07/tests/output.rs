@@ -28,7 +28,10 @@ fn the_story_runs_and_every_check_says_yes() {
                 keep = l.contains(" 2. ") || l.contains(" 8. ");
                 return true;
             }
-            keep || l.starts_with("  → ") || l.contains(": yes") || l.contains(": NO")
+            keep || l.starts_with("  → ")
+                || l.starts_with("  ≈ ")
+                || l.contains(": yes")
+                || l.contains(": NO")
         })
         .map(|l| match l.strip_prefix("── ") {
             Some(heading) => format!("── {}\n", heading.trim_end_matches(['─', ' '])),
@@ -36,7 +39,7 @@ fn the_story_runs_and_every_check_says_yes() {
         })
         .collect();
     support::testing::redacting().bind(|| insta::assert_snapshot!("lesson-07-story", skeleton));
-    assert!(!stdout.contains(": NO"), "a check failed:\n{stdout}");
+    support::testing::assert_invariants_hold(&stdout);
     assert!(
         stdout.lines().all(|l| l.chars().count() <= 100),
         "every line fits 100 columns:\n{stdout}"
@@ -72,22 +75,16 @@ fn the_story_runs_and_every_check_says_yes() {
 }
 
 #[test]
-fn pinned_short_runs_lose_nothing_and_spread_ones_lose() {
-    // A property of step 1 rather than a snapshot: the short run pinned to one core
-    // finishes within its time slices (no lost update unless it was preempted), and
-    // spread over cores it loses in at least one of the runs (when there are 2+ cores).
+fn pinned_runs_that_nobody_preempted_lose_nothing() {
+    // An invariant of step 1: pinned to one core, threads that were never preempted ran one
+    // at a time and lost nothing. That the spread runs lose is an expectation (it needs the
+    // threads to run at the same moment, which a busy machine may not give them): the
+    // lesson prints it, and no test asserts it.
     let stdout = String::from_utf8_lossy(&run(&["--quick"]).stdout).into_owned();
     let row = |where_: &str| {
         stdout
             .lines()
             .find(|l| l.contains(" 20,000  ") && l.contains(where_))
-            .unwrap_or_else(|| panic!("no {where_} row:\n{stdout}"))
-            .to_owned()
-    };
-    let long_row = |where_: &str| {
-        stdout
-            .lines()
-            .find(|l| l.contains(" 200,000  ") && l.contains(where_))
             .unwrap_or_else(|| panic!("no {where_} row:\n{stdout}"))
             .to_owned()
     };
@@ -100,16 +97,10 @@ fn pinned_short_runs_lose_nothing_and_spread_ones_lose() {
             "{pinned}"
         );
     }
-    // The longer run shows the loss: 20,000 increments take a debug build about 0.2 ms,
-    // little more than waking a thread on another core, so they may not overlap at all.
-    if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
-        let spread = long_row("spread");
-        let median: String = spread.split_whitespace().rev().nth(1).unwrap().into();
-        assert_ne!(
-            median, "0",
-            "spread over cores, the race loses updates: {spread}"
-        );
-    }
+    assert!(
+        stdout.contains("  → pinned runs that were never preempted lost nothing: yes"),
+        "{stdout}"
+    );
 }
 
 #[test]

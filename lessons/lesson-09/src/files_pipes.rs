@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -16,7 +16,7 @@ use support::child::{describe, fork};
 use support::cleanup::{Kind, Named};
 use support::fmt;
 
-use crate::{Ctx, yes_no};
+use crate::Ctx;
 
 /// Step 1: one process writes a file, the other reads it — and cannot tell when it is done.
 pub fn show_file(ctx: &Ctx) -> Result<()> {
@@ -24,12 +24,16 @@ pub fn show_file(ctx: &Ctx) -> Result<()> {
     let path = ctx.dir.join("note.txt");
     let _named = Named::register(&path, Kind::Path)?;
     File::options().write(true).create_new(true).open(&path)?;
+    // The child waits for the parent's nod between its two writes, so the parent's first
+    // read always falls between them, however busy the machine is.
+    let (nod_rx, nod_tx) = pipe()?;
     let writer = fork(|| {
         let Ok(mut file) = File::options().append(true).open(&path) else {
             return 1;
         };
         let _ = file.write_all(b"part 1\n");
-        std::thread::sleep(Duration::from_millis(300));
+        let mut nod = [0u8; 1];
+        let _ = File::from(nod_rx).read(&mut nod); // until the reader has looked
         let _ = file.write_all(b"part 2\n");
         0
     })?;
@@ -40,18 +44,19 @@ pub fn show_file(ctx: &Ctx) -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(1));
     };
+    File::from(nod_tx).write_all(b"!")?;
     let status = writer.wait()?;
     let last = std::fs::read_to_string(&path)?;
-    println!("  the child appends \"part 1\", pauses 300 ms, appends \"part 2\"");
+    println!("  the child appends \"part 1\", waits until the parent has read, appends \"part 2\"");
     println!("  first non-empty read: {:?}", first);
     println!(
         "  after waitpid:        {:?} (the writer {})",
         last,
         describe(&status)
     );
-    println!(
-        "  → a file has no end-of-message: the first read saw only part: {}",
-        yes_no(first.len() < last.len())
+    support::checks::invariant(
+        "a file has no end-of-message: the first read saw only part",
+        first.len() < last.len(),
     );
     fmt::note(
         "The reader must learn another way that the writer is done: wait for it to exit,\n\
@@ -65,6 +70,7 @@ pub fn show_file(ctx: &Ctx) -> Result<()> {
 /// blocks until the bytes arrive, and a read after the last writer closed returns 0.
 fn read_from_slow_child(message: &[u8], delay: Duration) -> Result<(Vec<u8>, Duration, usize)> {
     let (read_end, write_end) = pipe()?;
+    let start = Instant::now(); // before the fork: the child's sleep starts after this
     let child = fork(|| {
         std::thread::sleep(delay);
         let written = nix::unistd::write(&write_end, message);
@@ -73,7 +79,6 @@ fn read_from_slow_child(message: &[u8], delay: Duration) -> Result<(Vec<u8>, Dur
     drop(write_end); // the parent's copy: otherwise the pipe never reaches end-of-file
     let mut reader = File::from(read_end);
     let mut buf = vec![0; 64];
-    let start = Instant::now();
     let n = reader.read(&mut buf)?; // blocks until the child writes
     let waited = start.elapsed();
     let at_end = reader.read(&mut buf[n..])?; // 0: every write end is closed
@@ -89,16 +94,16 @@ pub fn show_pipe_basics() -> Result<()> {
     let (got, waited, at_end) =
         read_from_slow_child(b"hello through a pipe", Duration::from_millis(200))?;
     println!(
-        "  the child sleeps 200 ms, then writes; the parent's read() waited {}",
+        "  the child sleeps 200 ms, then writes; the parent's read() returned {} after the fork",
         fmt::duration(waited)
     );
     println!(
         "  it returned {:?}; the next read returned {at_end} (end of file)",
         String::from_utf8_lossy(&got)
     );
-    println!(
-        "  → read blocked until the data came: {}",
-        yes_no(waited >= Duration::from_millis(150))
+    support::checks::invariant(
+        "read blocked until the data came (200 ms or more after the fork)",
+        waited >= Duration::from_millis(200),
     );
     let (answer, elapsed) = converse(21)?;
     println!(
@@ -176,35 +181,52 @@ pub fn show_pipe_capacity() -> Result<()> {
         fmt::bytes(granted as u64),
         fmt::bytes(resized as u64)
     );
-    let (state, wchan, drained) = blocked_writer(default)?;
+    let (state, wchan, drained, looked) = blocked_writer(default)?;
     println!(
         "  a child writes {} + 1 byte into a blocking pipe nobody reads yet:",
         fmt::bytes(default as u64)
     );
-    println!("    its state after 200 ms: {state} (sleeping), in the kernel at: {wchan}");
-    println!("    the parent then read {drained} bytes and the child finished");
     println!(
-        "  → a full pipe blocks the writer; nothing overflows or is lost: {}",
-        yes_no(state == "S" && drained == default + 1)
+        "    the pipe full, {} after the fork: state {state} ({}), in the kernel at: {wchan}",
+        fmt::duration(looked),
+        support::threads::state_word(state.chars().next().unwrap_or('?'))
+    );
+    println!("    the parent then read {drained} bytes and the child finished");
+    support::checks::invariant(
+        "a full pipe blocks the writer; nothing overflows or is lost",
+        state == "S" && drained == default + 1,
     );
     Ok(())
 }
 
-/// A child that writes one byte more than the pipe holds: where is it after 200 ms?
-fn blocked_writer(capacity: usize) -> Result<(String, String, usize)> {
+/// A child that writes one byte more than the pipe holds: where is it once the pipe is
+/// full? The parent looks after 200 ms, and again every 10 ms until the pipe holds
+/// `capacity` bytes and the child is asleep (up to 10 s: a busy machine may be slow to
+/// run the child at all). Returns the state seen, the kernel function it sleeps in, the
+/// bytes then read, and when the parent looked.
+fn blocked_writer(capacity: usize) -> Result<(String, String, usize, Duration)> {
     let (read_end, write_end) = pipe()?;
+    let start = Instant::now();
     let child = fork(|| {
         let data = vec![7u8; capacity + 1];
         i32::from(File::from(write_end).write_all(&data).is_err())
     })?; // the closure owned the parent's copy of write_end, and fork dropped it
     std::thread::sleep(Duration::from_millis(200));
-    let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.pid()))?;
-    let state = stat
-        .rsplit(") ")
-        .next()
-        .and_then(|s| s.split(' ').next())
-        .unwrap_or("?")
-        .to_owned();
+    let state = loop {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.pid()))?;
+        let state = stat
+            .rsplit(") ")
+            .next()
+            .and_then(|s| s.split(' ').next())
+            .unwrap_or("?")
+            .to_owned();
+        let full = bytes_waiting(&read_end)? == capacity;
+        if (full && state == "S") || start.elapsed() > Duration::from_secs(10) {
+            break state;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let looked = start.elapsed();
     let wchan = std::fs::read_to_string(format!("/proc/{}/wchan", child.pid()))
         .ok()
         .filter(|w| !w.is_empty() && w != "0")
@@ -215,7 +237,18 @@ fn blocked_writer(capacity: usize) -> Result<(String, String, usize)> {
     if !matches!(status, nix::sys::wait::WaitStatus::Exited(_, 0)) {
         bail!("the blocked writer {}", describe(&status));
     }
-    Ok((state, wchan, all.len()))
+    Ok((state, wchan, all.len(), looked))
+}
+
+/// How many bytes wait in a pipe to be read (`ioctl(FIONREAD)`, see pipe(7)).
+fn bytes_waiting(read_end: &OwnedFd) -> Result<usize> {
+    let mut waiting: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int through the pointer, which points at `waiting`.
+    let rc = unsafe { libc::ioctl(read_end.as_raw_fd(), libc::FIONREAD, &mut waiting) };
+    if rc == -1 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    Ok(waiting as usize)
 }
 
 // ANCHOR: atomicity
@@ -266,9 +299,9 @@ pub fn show_pipe_atomicity() -> Result<()> {
         "    records of {}, 2 × 40:               runs cut by the other writer: {torn_big}",
         fmt::bytes(big as u64)
     );
-    println!(
-        "  → writes of at most PIPE_BUF bytes stayed whole: {}",
-        yes_no(torn_small == 0)
+    support::checks::invariant(
+        "writes of at most PIPE_BUF bytes stayed whole",
+        torn_small == 0,
     );
     fmt::note(
         "POSIX promises only that writes of up to PIPE_BUF bytes are atomic. A larger write\n\
@@ -288,10 +321,7 @@ pub fn show_fifo(ctx: &Ctx) -> Result<()> {
     );
     println!("  the lesson started itself again as a new program; it opened the FIFO by name:");
     println!("    {text:?}");
-    println!(
-        "  → the FIFO's name is gone afterwards: {}",
-        yes_no(!path.exists())
-    );
+    support::checks::invariant("the FIFO's name is gone afterwards", !path.exists());
     Ok(())
 }
 

@@ -96,8 +96,3 @@ fn tell_the_story(ctx: &Ctx) -> Result<()> {
     bench::show_table(ctx)?;
     Ok(())
 }
-
-/// "yes"/"NO" for the lesson's checks, which the output test reads.
-pub fn yes_no(answer: bool) -> &'static str {
-    if answer { "yes" } else { "NO" }
-}

@@ -9,8 +9,6 @@ use support::child::fork;
 use support::cleanup::{Kind, Named};
 use support::fmt;
 
-use crate::yes_no;
-
 /// A number from /proc/sys/fs/mqueue (the queue limits), or 0 if it cannot be read.
 pub fn mq_limit(name: &str) -> i64 {
     std::fs::read_to_string(format!("/proc/sys/fs/mqueue/{name}"))
@@ -73,9 +71,9 @@ pub fn show_message_queue() -> Result<()> {
     );
     println!("  the parent received, one message per mq_receive:");
     println!("    {}", got.join(", "));
-    println!(
-        "  → highest priority first, equal priorities in order: {}",
-        yes_no(got[0].starts_with("\"urgent\"") && got[2].starts_with("\"also normal\""))
+    support::checks::invariant(
+        "highest priority first, equal priorities in order",
+        got[0].starts_with("\"urgent\"") && got[2].starts_with("\"also normal\""),
     );
     fmt::note(
         "/dev/mqueue is not mounted on every machine (it is not on the one this book was\n\
@@ -131,9 +129,9 @@ pub fn show_signals() -> Result<()> {
         names(&sends)
     );
     println!("  the parent then took with sigtimedwait: {}", names(&got));
-    println!(
-        "  → two SIGUSR1 sent, one received (no queue, no data): {}",
-        yes_no(got.len() == 2)
+    support::checks::invariant(
+        "two SIGUSR1 sent, one received (no queue, no data)",
+        got.len() == 2,
     );
     Ok(())
 }

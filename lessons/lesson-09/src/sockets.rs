@@ -16,7 +16,7 @@ use support::child::fork;
 use support::cleanup::{Kind, Named};
 use support::fmt;
 
-use crate::{Ctx, yes_no};
+use crate::Ctx;
 
 /// Step 6: one socketpair carries bytes both ways at once.
 pub fn show_socketpair() -> Result<()> {
@@ -38,9 +38,9 @@ pub fn show_socketpair() -> Result<()> {
         "  both ends wrote first, then read; the parent got {:?}",
         String::from_utf8_lossy(&buf)
     );
-    println!(
-        "  → one socketpair is full-duplex (no second pipe needed): {}",
-        yes_no(matches!(status, nix::sys::wait::WaitStatus::Exited(_, 0)))
+    support::checks::invariant(
+        "one socketpair is full-duplex (no second pipe needed)",
+        matches!(status, nix::sys::wait::WaitStatus::Exited(_, 0)),
     );
     Ok(())
 }
@@ -99,9 +99,9 @@ pub fn show_listening_socket(ctx: &Ctx) -> Result<()> {
         String::from_utf8_lossy(&buf[..n])
     );
     println!("  the next returned {end}: the client had closed");
-    println!(
-        "  → two sends arrived as one read (no message boundaries): {}",
-        yes_no(n == 28)
+    support::checks::invariant(
+        "two sends arrived as one read (no message boundaries)",
+        n == 28,
     );
     println!(
         "  one send of {} arrived in {} reads of at most 64 KiB: {:?}",
@@ -148,9 +148,9 @@ pub fn show_datagrams() -> Result<()> {
         "    {first_text:?}, then {:?}",
         String::from_utf8_lossy(&buf[..second])
     );
-    println!(
-        "  → datagrams keep message boundaries: {}",
-        yes_no(first == 5 && second == 14)
+    support::checks::invariant(
+        "datagrams keep message boundaries",
+        first == 5 && second == 14,
     );
     Ok(())
 }
@@ -225,9 +225,9 @@ pub fn show_fd_passing(ctx: &Ctx) -> Result<()> {
         file.as_raw_fd()
     );
     println!("  the file now holds: {:?}", text.trim_end());
-    println!(
-        "  → the child wrote through a descriptor it never opened: {}",
-        yes_no(text.starts_with("written by"))
+    support::checks::invariant(
+        "the child wrote through a descriptor it never opened",
+        text.starts_with("written by"),
     );
     drop(named);
     Ok(())
@@ -253,9 +253,9 @@ pub fn show_tcp() -> Result<()> {
         addr.port()
     );
     println!("  port {}; it sent {text:?}", peer.port());
-    println!(
-        "  → loopback only: {}",
-        yes_no(peer.ip().is_loopback() && addr.ip().is_loopback())
+    support::checks::invariant(
+        "loopback only",
+        peer.ip().is_loopback() && addr.ip().is_loopback(),
     );
     fmt::note(
         "TCP adds ports, a connection handshake, acknowledgements and the IP stack, even\n\

@@ -56,9 +56,9 @@ pub fn show_where_processes_win() -> Result<()> {
     let crash = support::crash::run_self(&["--demo", "crash"], limit)?;
     println!("  isolation: a crashing task, run as a child process:");
     println!("    {}", crash.ending);
-    println!(
-        "  → the lesson is still running after its child crashed: {}",
-        crate::yes_no(!crash.ending.success())
+    support::checks::invariant(
+        "the lesson is still running after its child crashed",
+        !crash.ending.success(),
     );
     println!("    (a browser gives each site a process of its own for the same reason)");
 
@@ -79,9 +79,9 @@ pub fn show_where_processes_win() -> Result<()> {
     }
     let inside_is_1 = ns.stdout.contains("inside:  I am PID 1,");
     if ns.ending.success() {
-        println!(
-            "  → the first process of a new PID namespace sees itself as PID 1: {}",
-            crate::yes_no(inside_is_1)
+        support::checks::invariant(
+            "the first process of a new PID namespace sees itself as PID 1",
+            inside_is_1,
         );
     } else {
         println!("  the namespace could not be made here ({}).", ns.ending);

@@ -70,10 +70,7 @@ pub fn show_rayon_scaling(ctx: Ctx) -> Result<()> {
     println!(
         "  each row: median of {runs} runs after 1 warm-up; speedup = 1-thread median / row's"
     );
-    println!(
-        "  → the same answer as the serial loop on every pool: {}",
-        crate::yes_no(same)
-    );
+    support::checks::invariant("the same answer as the serial loop on every pool", same);
     println!(
         "  at {} threads (one per core): {at_cores:.2}× ({:.0} % of the ideal {}×)",
         ctx.cores,
