@@ -341,14 +341,10 @@ fn run_with_child(
 }
 
 /// A joined thread can stay listed in /proc/self/task for a moment after `join`
-/// returns; `fork` refuses while it is. Wait up to 100 ms for it to go.
+/// returns; `fork` refuses while it is. Wait up to 5 s for it to go (a busy machine can
+/// be slow to finish the thread's exit).
 fn wait_until_single_threaded() {
-    for _ in 0..100 {
-        if support::threads::count() == 1 {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    support::threads::count_settled(1, Duration::from_secs(5));
 }
 
 /// The CPUs in a mask, as `0` or `0,1`.
