@@ -92,6 +92,29 @@ pub fn tid() -> i32 {
         .expect("/proc/thread-self points at <pid>/task/<tid>")
 }
 
+/// The one-letter state of thread `tid` of this process (`R`, `S`, `D`, ...; see
+/// [`crate::proc::state_name`]), from `/proc/self/task/<tid>/stat`; `None` once it is gone.
+pub fn state(tid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    // The state is the first field after the `)` that closes the thread's name.
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .next()?
+        .chars()
+        .next()
+}
+
+/// The CPU time thread `tid` of this process has used so far: the first field of
+/// `/proc/self/task/<tid>/schedstat` (`se.sum_exec_runtime`, in nanoseconds; see
+/// `proc_pid_schedstat` in fs/proc/base.c), brought up to date at every scheduler tick
+/// and switch. `None` once the thread is gone, or where the kernel keeps no schedstats.
+pub fn cpu_time(tid: i32) -> Option<std::time::Duration> {
+    let text = std::fs::read_to_string(format!("/proc/self/task/{tid}/schedstat")).ok()?;
+    let nanos: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(std::time::Duration::from_nanos(nanos))
+}
+
 /// Every task of this process, sorted by TID. Threads that exit while the list is being
 /// read are left out rather than reported as errors.
 pub fn tasks() -> Result<Vec<Task>, ProcessError> {
@@ -152,6 +175,36 @@ pub fn assert_single_threaded(before: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spinning_thread_runs_and_uses_cpu_a_sleeping_one_sleeps() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::time::Duration;
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let sleeper = {
+                let tx = tx.clone();
+                s.spawn(move || {
+                    tx.send(tid()).unwrap();
+                    std::thread::sleep(Duration::from_millis(300));
+                })
+            };
+            s.spawn(|| {
+                tx.send(tid()).unwrap();
+                while !stop.load(Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            });
+            let (a, b) = (rx.recv().unwrap(), rx.recv().unwrap());
+            std::thread::sleep(Duration::from_millis(100));
+            let states = [state(a), state(b)];
+            assert!(states.contains(&Some('S')), "{states:?}");
+            assert!(cpu_time(a).is_some() && cpu_time(b).is_some());
+            sleeper.join().unwrap();
+            stop.store(true, Ordering::Relaxed);
+        });
+    }
 
     #[test]
     fn a_spawned_thread_is_a_task_of_this_process() {

@@ -90,8 +90,8 @@ fn spawned_workers_are_tasks_of_this_process() {
     );
     assert!(workers_belong(&report), "{report:?}");
     // After join, the workers are gone. The kernel removes an exited thread's entry a
-    // moment after join returns, so allow it a little time.
-    let deadline = Instant::now() + Duration::from_secs(2);
+    // moment after join returns, so allow it some time (a busy machine is slower at it).
+    let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let now = listed_tasks().expect("readable");
         if report.worker_tids.iter().all(|t| !now.contains(t)) {

@@ -1,5 +1,7 @@
-use std::sync::Barrier;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::sync::{Barrier, mpsc};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::lost_update::Counter;
 
@@ -49,15 +51,88 @@ fn many_threads_adding_lose_nothing() {
 }
 
 #[test]
+fn an_update_overtaken_by_another_is_not_lost() {
+    // The worst moment, forced rather than hoped for: thread A's change waits, between your
+    // read and your write, until thread B has finished a whole update of its own. An update
+    // that writes back what it computed from a stale read loses B's update on every run.
+    // (If your update holds a lock while it calls the change, B waits for that lock
+    // instead; A sees B asleep and goes on, and nothing is lost either.)
+    let counter = Counter::new(0);
+    let calls = AtomicUsize::new(0);
+    let b_started = AtomicBool::new(false);
+    let (a_inside_tx, a_inside_rx) = mpsc::channel::<()>();
+    let (b_tid_tx, b_tid_rx) = mpsc::channel::<i32>();
+    let (b_done_tx, b_done_rx) = mpsc::channel::<()>();
+    let (counter, calls, b_started) = (&counter, &calls, &b_started);
+    let (from_a, from_b) = thread::scope(|s| {
+        let a = s.spawn(move || {
+            counter.update(|v| {
+                if calls.fetch_add(1, SeqCst) == 0 {
+                    a_inside_tx.send(()).ok();
+                    let b = b_tid_rx.recv().expect("B's thread id");
+                    wait_until_b_is_done_or_waits(b, b_started, &b_done_rx);
+                }
+                v + 10
+            })
+        });
+        let b = s.spawn(move || {
+            b_tid_tx.send(support::threads::tid()).ok();
+            a_inside_rx.recv().expect("A is inside its change");
+            b_started.store(true, SeqCst);
+            let replaced = counter.update(|v| v + 1);
+            b_done_tx.send(()).ok();
+            replaced
+        });
+        (a.join().expect("A panicked"), b.join().expect("B panicked"))
+    });
+    assert_eq!(
+        counter.get(),
+        11,
+        "A read 0 and, while A was still computing 0 + 10, B updated 0 to 0 + 1: expected \
+         / yours (B's update was lost: if the counter changed after you read it, do you read \
+         again and retry?)"
+    );
+    let mut replaced = [from_a, from_b];
+    replaced.sort_unstable();
+    assert!(
+        replaced == [0, 1],
+        "update must return the value it replaced: B replaced 0 and A then 1, so [0, 1]; \
+         yours returned {replaced:?}"
+    );
+}
+
+/// Waits, inside A's change, until B's update has finished, or B sleeps (your update holds
+/// a lock that A has), or 3 s have passed since B started (B spins on a lock A holds).
+fn wait_until_b_is_done_or_waits(b: i32, b_started: &AtomicBool, b_done: &mpsc::Receiver<()>) {
+    let mut started_at = None;
+    loop {
+        if b_done.recv_timeout(Duration::from_millis(5)).is_ok() {
+            return;
+        }
+        if !b_started.load(SeqCst) {
+            continue;
+        }
+        let since = *started_at.get_or_insert_with(Instant::now);
+        let asleep = matches!(support::threads::state(b), Some('S' | 'D'));
+        if asleep || since.elapsed() > Duration::from_secs(3) {
+            return;
+        }
+    }
+}
+
+#[test]
 fn many_threads_updating_lose_nothing() {
-    // The change itself gives the other threads a chance to run (`yield_now`) between
-    // your read and your write, as a preemption at the worst moment would.
-    let (threads, times) = (4, 2_000);
+    // Many threads updating at once, each change a little slow, so reads and writes of
+    // different threads cross often; each update must be counted once and return the value
+    // it replaced.
+    let (threads, times) = (4, 5_000);
     let counter = Counter::new(0);
     let mut replaced = std::sync::Mutex::new(Vec::new());
     together(threads, times, || {
         let old = counter.update(|v| {
-            thread::yield_now();
+            for _ in 0..50 {
+                std::hint::spin_loop();
+            }
             v + 1
         });
         replaced.lock().unwrap().push(old);

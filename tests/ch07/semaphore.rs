@@ -66,6 +66,48 @@ fn within_patience(hang: &str, work: impl FnOnce() + Send + 'static) {
 }
 
 #[test]
+fn a_waiter_sleeps_until_a_permit_is_free() {
+    // A thread in acquire with no permit free must sleep on the condition variable, not
+    // spin or yield in a loop: looked at 30 times over 300 ms it is asleep (state S) nearly
+    // every time, and it uses almost no CPU. A spinning waiter burns a core's worth, or on
+    // a busy machine at least its share of one.
+    let semaphore = Semaphore::new(0);
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let (used, awake) = thread::scope(|s| {
+        let waiter = s.spawn(|| {
+            tid_tx.send(support::threads::tid()).ok();
+            semaphore.acquire();
+        });
+        let tid = tid_rx.recv().expect("the waiter's thread id");
+        let entered = std::time::Instant::now();
+        while support::threads::state(tid) != Some('S') && entered.elapsed() < PATIENCE / 2 {
+            thread::sleep(Duration::from_millis(5));
+        }
+        let before = support::threads::cpu_time(tid).unwrap_or_default();
+        let mut awake = 0;
+        for _ in 0..30 {
+            thread::sleep(Duration::from_millis(10));
+            if !matches!(support::threads::state(tid), Some('S') | None) {
+                awake += 1;
+            }
+        }
+        let used = support::threads::cpu_time(tid)
+            .unwrap_or_default()
+            .saturating_sub(before);
+        semaphore.release();
+        waiter.join().expect("the waiter panicked");
+        (used, awake)
+    });
+    assert!(
+        used < Duration::from_millis(30) && awake <= 3,
+        "a thread waited 300 ms in acquire with no permit free: it used {used:?} of CPU \
+         and was awake {awake} of the 30 times it was looked at; expected under 30 ms and at \
+         most 3. A waiter must sleep: wait on the Condvar (`wait` in a `while` loop) instead \
+         of checking again and again (a loop with `yield_now` or `spin_loop` keeps the core busy)"
+    );
+}
+
+#[test]
 fn release_wakes_the_waiters() {
     within_patience(
         "threads waiting in acquire were never woken after release (does release notify?)",
@@ -131,6 +173,15 @@ fn never_more_holders_than_permits() {
     );
 }
 
+/// Holds a permit for a moment, so other threads try to take one meanwhile. A short spin,
+/// not `yield_now`: on a machine busy with other programs a yield can give the core away
+/// for a whole time slice, and thousands of them would make a correct semaphore look hung.
+fn hold_a_moment() {
+    for _ in 0..2_000 {
+        std::hint::spin_loop();
+    }
+}
+
 /// Eight threads take and give back permits many times, each counting itself in and out
 /// while it holds one; meanwhile a ninth wakes every waiter again and again for no reason
 /// (`notify_all`), as spurious wake-ups and stolen permits would.
@@ -142,9 +193,11 @@ fn stress(permits: usize) {
     let done = AtomicBool::new(false);
     thread::scope(|s| {
         s.spawn(|| {
+            // Wakes every waiter for no reason, often, without burning a core: a machine
+            // busy with other programs must not slow a correct semaphore down.
             while !done.load(SeqCst) {
                 semaphore.freed.notify_all();
-                thread::yield_now();
+                thread::sleep(Duration::from_micros(200));
             }
         });
         let workers: Vec<_> = (0..threads)
@@ -154,7 +207,7 @@ fn stress(permits: usize) {
                         semaphore.acquire();
                         let now = inside.fetch_add(1, SeqCst) + 1;
                         most.fetch_max(now, SeqCst);
-                        thread::yield_now();
+                        hold_a_moment();
                         inside.fetch_sub(1, SeqCst);
                         semaphore.release();
                     }
@@ -193,9 +246,11 @@ fn holders(permits: usize) -> (usize, bool) {
     let done = AtomicBool::new(false);
     thread::scope(|s| {
         s.spawn(|| {
+            // Wakes every waiter for no reason, often, without burning a core: a machine
+            // busy with other programs must not slow a correct semaphore down.
             while !done.load(SeqCst) {
                 semaphore.freed.notify_all();
-                thread::yield_now();
+                thread::sleep(Duration::from_micros(200));
             }
         });
         let workers: Vec<_> = (0..6)
@@ -206,7 +261,7 @@ fn holders(permits: usize) -> (usize, bool) {
                         let now = inside.fetch_add(1, SeqCst) + 1;
                         most.fetch_max(now, SeqCst);
                         meet.wait();
-                        thread::yield_now();
+                        hold_a_moment();
                         inside.fetch_sub(1, SeqCst);
                     }
                 })

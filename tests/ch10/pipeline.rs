@@ -152,7 +152,7 @@ fn each_stage_has_a_thread_and_none_is_left() {
         2,
         |_| outputs += 1,
     );
-    let after = support::threads::count_settled(before, std::time::Duration::from_secs(1));
+    let after = support::threads::count_settled(before, std::time::Duration::from_secs(5));
     assert_eq!(outputs, 300, "300 lines in, {outputs} outputs");
     let seen = seen.into_inner().unwrap();
     let me = thread::current().id();

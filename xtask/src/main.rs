@@ -4,6 +4,7 @@
 mod bench;
 mod book;
 mod browser;
+mod busy;
 mod catalog;
 mod checksums;
 mod contracts;

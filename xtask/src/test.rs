@@ -81,6 +81,7 @@ pub fn run() -> Result<ExitCode> {
                 let everything = verify::VerifyArgs {
                     update_checksums: false,
                     wrong_only: false,
+                    busy_only: false,
                     targets: Vec::new(),
                 };
                 Ok(verify::run(&everything)? == ExitCode::SUCCESS)

@@ -1,5 +1,6 @@
 //! `cargo xtask verify`: the maintainer's proof that the book holds together. It checks
-//! the static contracts, then grades every reference solution (each must pass), every
+//! the static contracts, then grades every reference solution (each must pass, idle and
+//! again with two CPU-bound threads running beside the grader), every
 //! shipped stub (each must fail: a test a stub passes is a test that cannot fail), and
 //! every wrong attempt in `xtask/wrong/` (each must be rejected: a test a plausible
 //! mistake passes cannot tell it from a solution).
@@ -23,8 +24,11 @@ pub struct VerifyArgs {
     /// Only grade the wrong attempts in xtask/wrong/ (of the chapters or exercises named).
     #[arg(long, conflicts_with = "update_checksums")]
     pub wrong_only: bool,
-    /// With --wrong-only: chapter numbers (`01`, `ch01`) or exercise ids.
-    #[arg(requires = "wrong_only")]
+    /// Only grade the reference solutions with two CPU-bound threads running beside the
+    /// grader (of the chapters or exercises named).
+    #[arg(long, conflicts_with_all = ["update_checksums", "wrong_only"])]
+    pub busy_only: bool,
+    /// With --wrong-only or --busy-only: chapter numbers (`01`, `ch01`) or exercise ids.
     pub targets: Vec<String>,
 }
 
@@ -33,6 +37,12 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     refuse_edited_stubs(&root)?;
     if args.wrong_only {
         return wrong_only(&root, &args.targets);
+    }
+    if args.busy_only {
+        return busy_only(&root, &args.targets);
+    }
+    if !args.targets.is_empty() {
+        bail!("naming chapters or exercises needs --wrong-only or --busy-only");
     }
     let started = Instant::now();
     let update_checksums = args.update_checksums;
@@ -89,6 +99,10 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
             })
             .collect(),
     );
+    section(
+        "every reference solution passes with two CPU-bound threads running beside it",
+        solutions_on_a_busy_machine(&root, &exercises)?,
+    );
     let stubs = grade::grade(&root, &exercises, false, |_| {})?;
     section(
         "every untouched stub fails its tests",
@@ -126,6 +140,10 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     })
 }
 
+/// How many CPU-bound threads the busy-machine grading runs beside the grader: as many as
+/// this project's machines have cores, so every test thread competes for a core.
+const BUSY_HOGS: usize = 2;
+
 /// Grades every wrong attempt at `exercises`, one line each as it comes; returns them and
 /// the seconds it took.
 fn try_wrong_attempts(root: &Path, exercises: &[Exercise]) -> Result<(Vec<wrong::Tried>, f64)> {
@@ -133,6 +151,51 @@ fn try_wrong_attempts(root: &Path, exercises: &[Exercise]) -> Result<(Vec<wrong:
     println!("  wrong attempts, each graded in the learner's place (one rebuild each):");
     let tried = wrong::try_all(root, exercises, |t| println!("    {}", t.line()))?;
     Ok((tried, started.elapsed().as_secs_f64()))
+}
+
+/// Grades every reference solution of `exercises` with [`BUSY_HOGS`] CPU-bound threads
+/// running beside the grader; one problem per solution that did not pass.
+fn solutions_on_a_busy_machine(root: &Path, exercises: &[Exercise]) -> Result<Vec<String>> {
+    let graded = {
+        let _hogs = crate::busy::Hogs::start(BUSY_HOGS);
+        grade::grade(root, exercises, true, |_| {})?
+    };
+    Ok(graded
+        .iter()
+        .filter(|g| !g.outcome.verdict.passed())
+        .map(|g| {
+            format!(
+                "{} (busy machine, {:.1} s): {}: {}",
+                g.exercise.id,
+                g.outcome.elapsed.as_secs_f64(),
+                g.outcome.verdict.label(),
+                g.outcome.verdict.reason()
+            )
+        })
+        .collect())
+}
+
+/// `verify --busy-only [targets]`: the busy-machine grading of the solutions, nothing else.
+fn busy_only(root: &Path, targets: &[String]) -> Result<ExitCode> {
+    let chapters = catalog::load(root)?;
+    let exercises = catalog::select(&chapters, targets)?;
+    let started = Instant::now();
+    let problems = solutions_on_a_busy_machine(root, &exercises)?;
+    for problem in &problems {
+        println!("✗ {problem}");
+    }
+    println!(
+        "\nverify --busy-only: {} reference solution(s) graded beside {BUSY_HOGS} CPU-bound \
+         threads in {:.0} s; {} problem(s)",
+        exercises.len(),
+        started.elapsed().as_secs_f64(),
+        problems.len()
+    );
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// `verify --wrong-only [targets]`: the attempts' contract and grading, nothing else.
