@@ -4,6 +4,7 @@
 //! Each module has one job:
 //! - [`affinity`]: pinning a thread to a CPU, and asking which CPU it is on;
 //! - [`proc`]: reading facts about a process from `/proc`, with errors a learner understands;
+//! - [`startup_env`]: the environment as this process started with it, which `set_var` cannot change;
 //! - [`stats`]: repeating a measurement and summarising it honestly (runs, median, spread);
 //! - [`checks`]: a lesson's checks, as invariants (asserted) or expectations (reported);
 //! - [`fmt`]: bytes, durations and headings printed the same way in every lesson;
@@ -43,6 +44,7 @@ pub mod rendezvous;
 pub mod seeded;
 #[cfg(feature = "testing")]
 pub mod sigint;
+pub mod startup_env;
 pub mod stats;
 pub mod table;
 #[cfg(feature = "testing")]

@@ -12,8 +12,8 @@ static NEXT: AtomicU32 = AtomicU32::new(0);
 /// A name like `/ptm-4242-shm-0`, unique within this run: the leading slash is what
 /// `shm_open` and `mq_open` expect.
 pub fn unique(kind: &str) -> String {
-    let prefix =
-        std::env::var("PTM_RUN_PREFIX").unwrap_or_else(|_| format!("ptm-{}-", std::process::id()));
+    let prefix = crate::startup_env::var("PTM_RUN_PREFIX")
+        .unwrap_or_else(|| format!("ptm-{}-", std::process::id()));
     format!("/{prefix}{kind}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 

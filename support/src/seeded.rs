@@ -7,9 +7,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// The environment variable that replays a run: its value is used as the seed.
 pub const SEED_ENV: &str = "PTM_SEED";
 
-/// A seed: `PTM_SEED` when set (to replay a failure), else fresh from the clock.
+/// A seed: `PTM_SEED` when the process started with it (to replay a failure), else fresh
+/// from the clock. Read from [`crate::startup_env`], so code under test cannot pick the seed.
 pub fn fresh() -> u64 {
-    if let Some(seed) = std::env::var(SEED_ENV).ok().and_then(|s| s.parse().ok()) {
+    if let Some(seed) = crate::startup_env::var(SEED_ENV).and_then(|s| s.parse().ok()) {
         return seed;
     }
     SystemTime::now()

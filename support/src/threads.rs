@@ -190,7 +190,8 @@ mod tests {
                     std::thread::sleep(Duration::from_millis(300));
                 })
             };
-            s.spawn(|| {
+            let stop = &stop;
+            s.spawn(move || {
                 tx.send(tid()).unwrap();
                 while !stop.load(Ordering::Relaxed) {
                     std::hint::spin_loop();
