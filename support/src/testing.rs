@@ -70,3 +70,69 @@ pub fn assert_invariants_hold(stdout: &str) {
         "an invariant (a check that holds on every machine) said NO: {failed:#?}\nin:\n{stdout}"
     );
 }
+
+/// Grades `value` against the snapshot `name` (a string literal), in a way no environment
+/// variable or file written at run time can turn into a pass.
+///
+/// insta's own assertion reads `INSTA_FORCE_PASS`, `INSTA_UPDATE` and
+/// `INSTA_WORKSPACE_ROOT` at run time, so code under test that sets one could make a wrong
+/// answer pass or overwrite the snapshot. This macro runs insta's assertion (for its diff,
+/// and so maintainers can still write snapshots with `INSTA_UPDATE=always`), then compares
+/// `value` with the snapshot as it was *compiled into the test binary* (`include_str!` of
+/// `snapshots/<name>.snap` beside the test file), and fails unless they match.
+#[macro_export]
+macro_rules! assert_graded_snapshot {
+    ($name:literal, $value:expr $(,)?) => {{
+        let value: ::std::string::String = ::std::string::ToString::to_string(&$value);
+        $crate::testing::settings().bind(|| ::insta::assert_snapshot!($name, value.as_str()));
+        $crate::testing::assert_matches_compiled_snapshot(
+            $name,
+            include_str!(concat!("snapshots/", $name, ".snap")),
+            &value,
+        );
+    }};
+}
+
+/// The check behind [`assert_graded_snapshot!`]: `file` is the whole `.snap` file (insta's
+/// header, then the contents), compared as insta compares a file snapshot (line endings
+/// normalised, trailing white space at the end ignored).
+pub fn assert_matches_compiled_snapshot(name: &str, file: &str, value: &str) {
+    let expected = snapshot_contents(file);
+    let normalise = |text: &str| text.replace("\r\n", "\n").trim_end().to_owned();
+    assert!(
+        normalise(expected) == normalise(value),
+        "expected (the snapshot {name}, as compiled into the tests):\n{expected}\n\
+         yours:\n{value}\n(if insta reported a pass above, an INSTA_* variable was set while \
+         the tests ran: the verdict ignores it)"
+    );
+}
+
+/// The contents of a `.snap` file: what follows insta's `---` … `---` header.
+fn snapshot_contents(file: &str) -> &str {
+    let Some(after_first) = file.strip_prefix("---\n") else {
+        return file;
+    };
+    match after_first.find("\n---\n") {
+        Some(end) => &after_first[end + "\n---\n".len()..],
+        None => file,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contents_follow_the_header() {
+        let file = "---\nsource: tests/ch01/x.rs\nexpression: report\n---\nline 1\nline 2\n";
+        assert_eq!(snapshot_contents(file), "line 1\nline 2\n");
+        assert_matches_compiled_snapshot("x", file, "line 1\nline 2");
+    }
+
+    #[test]
+    #[should_panic(expected = "as compiled into the tests")]
+    fn a_different_value_fails_whatever_the_environment_says() {
+        let file = "---\nsource: tests/ch01/x.rs\n---\nright\n";
+        assert_matches_compiled_snapshot("x", file, "wrong");
+    }
+}

@@ -60,7 +60,7 @@ fn walks_made_up_trees() {
         .iter()
         .map(|(what, pid, pairs)| format!("{what}:\n  {:?}\n", ancestry(*pid, table(pairs))))
         .collect();
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch01-ancestry-tables", report));
+    support::assert_graded_snapshot!("ch01-ancestry-tables", report);
 }
 
 #[test]

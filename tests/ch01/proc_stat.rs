@@ -40,8 +40,7 @@ fn parses_every_fixture() {
         .iter()
         .map(|(what, line)| format!("{what}:\n  {:?}\n", parse_stat(line)))
         .collect();
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch01-proc_stat-fixtures", report));
+    support::assert_graded_snapshot!("ch01-proc_stat-fixtures", report);
 }
 
 #[test]

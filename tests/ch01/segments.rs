@@ -43,7 +43,7 @@ fn classifies_a_typical_program() {
         })
         .collect();
     report += &format!("zero fill: {} bytes\n", zero_fill_bytes(&headers));
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch01-segments-typical", report));
+    support::assert_graded_snapshot!("ch01-segments-typical", report);
 }
 
 #[test]

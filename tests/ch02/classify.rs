@@ -74,7 +74,7 @@ fn classifies_the_fixtures() {
             classify(&maps, exe, maps[maps.len() - 1].end)
         );
     }
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch02-classify-fixtures", report));
+    support::assert_graded_snapshot!("ch02-classify-fixtures", report);
 }
 
 /// A small allocation made on a thread of its own is in that thread's malloc arena — an

@@ -74,8 +74,7 @@ fn parses_every_fixture_line() {
         .iter()
         .map(|(what, line)| format!("{what}:\n  {:?}\n", parse_maps_line(line)))
         .collect();
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch02-maps_line-fixtures", report));
+    support::assert_graded_snapshot!("ch02-maps_line-fixtures", report);
 }
 
 /// A file mapped into this process under a name no fixture shows: spaces (two in a row),

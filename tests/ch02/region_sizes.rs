@@ -11,8 +11,7 @@ fn sizes_the_fixtures() {
             report += &format!("  {region:?}: {bytes} bytes ({} KiB)\n", bytes / 1024);
         }
     }
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch02-region_sizes-fixtures", report));
+    support::assert_graded_snapshot!("ch02-region_sizes-fixtures", report);
 }
 
 #[test]

@@ -35,7 +35,7 @@ fn collects_codes_in_child_order() {
         super::reported(&run, "RESULT"),
         super::reported(&run, "NO_CHILD_LEFT")
     );
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch03-exit_codes-five", report));
+    support::assert_graded_snapshot!("ch03-exit_codes-five", report);
 }
 
 #[test]

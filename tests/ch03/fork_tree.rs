@@ -21,7 +21,7 @@ fn predicts_generated_programs() {
             names.join(" ")
         );
     }
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch03-fork_tree-seeds", report));
+    support::assert_graded_snapshot!("ch03-fork_tree-seeds", report);
 }
 
 /// How many fresh programs the live check runs.

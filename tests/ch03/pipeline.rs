@@ -22,7 +22,7 @@ type Case<'a> = (&'a str, &'a [&'a [&'a str]], &'a str);
 #[test]
 fn runs_pipelines() {
     let report = within(Duration::from_secs(5), pipelines_report);
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch03-pipeline-cases", report));
+    support::assert_graded_snapshot!("ch03-pipeline-cases", report);
 }
 
 fn pipelines_report() -> String {

@@ -28,8 +28,7 @@ fn workers_count_on_their_own_and_merge_after_join() {
         before,
         "the caller's own tally changed: the counting must happen on the workers"
     );
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch04-own_counters-merged", report));
+    support::assert_graded_snapshot!("ch04-own_counters-merged", report);
     // Fresh jobs each run, twice in a row: the same answer both times, since every worker
     // is a new thread whose tally starts at 0.
     let seed = support::seeded::fresh();

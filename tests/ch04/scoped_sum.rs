@@ -43,7 +43,7 @@ fn splits_into_chunks_and_adds_them_up() {
             )
         })
         .collect();
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch04-scoped_sum-chunks", report));
+    support::assert_graded_snapshot!("ch04-scoped_sum-chunks", report);
 }
 
 #[test]

@@ -33,8 +33,7 @@ fn judges_made_up_reports() {
         .iter()
         .map(|(what, r)| format!("{what}: {}\n", workers_belong(r)))
         .collect();
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch04-task_ids-verdicts", verdicts));
+    support::assert_graded_snapshot!("ch04-task_ids-verdicts", verdicts);
 }
 
 #[test]

@@ -31,8 +31,7 @@ fn turns_wait_statuses_into_results() {
         .iter()
         .map(|(what, status)| format!("{what}:\n  {:?}\n", outcome(*status)))
         .collect();
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch05-child_result-statuses", report));
+    support::assert_graded_snapshot!("ch05-child_result-statuses", report);
 }
 
 #[test]

@@ -62,8 +62,7 @@ fn reports_which_worker_failed() {
             .join("\n"),
         failure_report(&results)
     );
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch05-panicking_worker-results", report));
+    support::assert_graded_snapshot!("ch05-panicking_worker-results", report);
     let mut seen = names.lock().unwrap_or_else(|e| e.into_inner()).clone();
     seen.sort();
     assert_eq!(

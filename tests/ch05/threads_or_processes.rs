@@ -55,8 +55,7 @@ fn chooses_for_each_workload() {
         .iter()
         .map(|w| format!("{}: {:?}\n", w.name, choose(w)))
         .collect();
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch05-threads_or_processes-choices", report));
+    support::assert_graded_snapshot!("ch05-threads_or_processes-choices", report);
 }
 
 /// A task: read one byte per page of the caller's input. Async-signal-safe (no

@@ -129,8 +129,7 @@ fn parses_status_fixtures() {
         );
         report += &format!("{what}: {yours:?}\n");
     }
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch06-classify_task-status", report));
+    support::assert_graded_snapshot!("ch06-classify_task-status", report);
 }
 
 #[test]
@@ -161,8 +160,7 @@ fn classifies_worked_examples() {
         );
         report += &format!("{what}: {yours:?}\n");
     }
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch06-classify_task-kinds", report));
+    support::assert_graded_snapshot!("ch06-classify_task-kinds", report);
 }
 
 #[test]

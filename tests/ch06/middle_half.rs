@@ -52,8 +52,7 @@ fn middle_half_of_examples() {
             format!("{input:?} µs: {answer}\n")
         })
         .collect();
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch06-middle_half-examples", report));
+    support::assert_graded_snapshot!("ch06-middle_half-examples", report);
 }
 
 #[test]

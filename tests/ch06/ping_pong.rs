@@ -233,7 +233,6 @@ fn whole_ping_pong_on_two_cpus() {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         .unwrap_or_else(|e| panic!("{what}: ping_pong failed: {e}"));
     let report = properties(&result, cpu_a, cpu_b);
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch06-ping_pong-properties", report));
+    support::assert_graded_snapshot!("ch06-ping_pong-properties", report);
     check_samples(&result.samples, cpu_a, cpu_b, what);
 }

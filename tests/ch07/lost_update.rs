@@ -173,6 +173,5 @@ fn totals_for_fixed_thread_counts() {
         });
         report += &format!("  {threads} thread(s): {}\n", counter.get());
     }
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch07-lost_update-totals", report));
+    support::assert_graded_snapshot!("ch07-lost_update-totals", report);
 }

@@ -52,7 +52,7 @@ fn the_classic_puzzles() {
         [1, 2],
         "x = x + 1 twice"
     );
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch07-predict-puzzles", text));
+    support::assert_graded_snapshot!("ch07-predict-puzzles", text);
 }
 
 #[test]

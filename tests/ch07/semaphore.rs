@@ -299,5 +299,5 @@ fn most_holders_at_once() {
         },
     );
     let report = report_rx.recv().expect("the report");
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch07-semaphore-holders", report));
+    support::assert_graded_snapshot!("ch07-semaphore-holders", report);
 }

@@ -242,5 +242,5 @@ fn a_fixed_set_of_transfers() {
         None => "never returned".to_string(),
     };
     report += &format!("on a bank of its own, [5]: transfer(0, 0, 1): {result}\n");
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch07-transfer-balances", report));
+    support::assert_graded_snapshot!("ch07-transfer-balances", report);
 }

@@ -95,6 +95,5 @@ fn exact_totals_for_fixed_runs() {
             );
         }
     }
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch08-locked_increment-totals", report));
+    support::assert_graded_snapshot!("ch08-locked_increment-totals", report);
 }

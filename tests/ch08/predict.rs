@@ -82,11 +82,13 @@ fn check(work: Work, runner: Runner, expected: Speedup, evidence: &str) {
 fn cpu_bound_threads_under_the_gil_take_turns() {
     let speedup = measured_speedup(Work::Cpu, Mode::DEFAULT_GIL);
     let report = run(Work::Cpu, Mode::DEFAULT_GIL, THREADS);
-    // Taking turns cannot do more than one thread's work per second; 1.6 leaves room for
-    // a busy machine that slowed the one-thread runs.
-    assert!(
-        speedup < 1.6,
-        "the toy VM's GIL let {THREADS} threads speed up {speedup:.2}x"
+    // What the GIL guarantees by construction: one thread runs bytecode at a time. (The
+    // speedup itself is evidence for the message, not a check: a machine busy with other
+    // programs can slow the one-thread runs and make it look larger than 1.)
+    assert_eq!(
+        report.max_running, 1,
+        "the toy VM's GIL let {} threads run bytecode at once",
+        report.max_running
     );
     let evidence = format!(
         "Measured: {THREADS} counting threads with the GIL did {speedup:.2}x the work per \
@@ -157,5 +159,5 @@ fn the_table_of_predictions() {
             );
         }
     }
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch08-predict-table", table));
+    support::assert_graded_snapshot!("ch08-predict-table", table);
 }

@@ -162,5 +162,5 @@ fn fixed_programs_report() {
         reported(&run, "EMPTY"),
         reported(&run, "EMPTY_NO_CHILD"),
     );
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch08-processes-fixed", report));
+    support::assert_graded_snapshot!("ch08-processes-fixed", report);
 }

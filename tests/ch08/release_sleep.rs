@@ -126,6 +126,5 @@ fn fixed_runs_report() {
         "  bytecode ran in one thread at a time: {}\n",
         yes(one.max_running == 1 && many.max_running == 1)
     );
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch08-release_sleep-properties", report));
+    support::assert_graded_snapshot!("ch08-release_sleep-properties", report);
 }

@@ -37,7 +37,7 @@ fn answers_small_conversations() {
     let report: String = (0..4)
         .map(|index| format!("{}\n", super::reported(&run, &format!("CASE{index}"))))
         .collect();
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch09-duplex-small", report));
+    support::assert_graded_snapshot!("ch09-duplex-small", report);
 }
 
 #[test]

@@ -97,8 +97,7 @@ fn writes_frames_through_short_writes() {
         .last()
         .map(|frame| frame.as_ref().map(|b| b.len()).map_err(|e| e.kind()));
     report += &format!("then: {extra:?}\n");
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch09-framing-short_writes", report));
+    support::assert_graded_snapshot!("ch09-framing-short_writes", report);
 }
 
 #[test]
@@ -179,5 +178,5 @@ fn reports_broken_and_oversized_frames() {
         "write_frame(<MAX_FRAME + 1 bytes>): {too_big:?}, {} bytes written\n",
         written.len()
     );
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch09-framing-errors", report));
+    support::assert_graded_snapshot!("ch09-framing-errors", report);
 }

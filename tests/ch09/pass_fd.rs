@@ -150,5 +150,5 @@ fn reports_a_missing_descriptor_and_a_closed_socket() {
         "recv_fd after the sender closed its end: {:?}\n",
         recv_fd(&receiver).map(|_| ()).map_err(|e| e.kind())
     );
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch09-pass_fd-errors", report));
+    support::assert_graded_snapshot!("ch09-pass_fd-errors", report);
 }

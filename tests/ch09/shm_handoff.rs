@@ -178,6 +178,5 @@ fn starts_empty_and_shares_across_fork() {
         super::reported(&run, "START"),
         super::reported(&run, "SEEN")
     );
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch09-shm_handoff-shared", report));
+    support::assert_graded_snapshot!("ch09-shm_handoff-shared", report);
 }

@@ -162,5 +162,5 @@ fn answers_for_small_inputs() {
         let total = pool.install(|| par_total(&numbers, collatz_steps));
         report += &format!("{numbers:?}\n  steps {steps:?}\n  total {total}\n");
     }
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch10-par_map-answers", report));
+    support::assert_graded_snapshot!("ch10-par_map-answers", report);
 }

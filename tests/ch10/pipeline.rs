@@ -265,5 +265,5 @@ fn words_through_three_stages() {
         );
         report
     });
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch10-pipeline-words", report));
+    support::assert_graded_snapshot!("ch10-pipeline-words", report);
 }

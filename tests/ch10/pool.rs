@@ -193,5 +193,5 @@ fn results_of_a_pool() {
             if met { "yes" } else { "no" }
         );
     }
-    support::testing::settings().bind(|| insta::assert_snapshot!("ch10-pool-results", report));
+    support::assert_graded_snapshot!("ch10-pool-results", report);
 }

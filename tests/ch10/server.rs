@@ -192,6 +192,5 @@ fn a_conversation() {
     }
     drop(clients);
     finished(done, 3);
-    support::testing::settings()
-        .bind(|| insta::assert_snapshot!("ch10-server-conversation", report));
+    support::assert_graded_snapshot!("ch10-server-conversation", report);
 }

@@ -1,9 +1,11 @@
-//! `tests/CHECKSUMS`: a fingerprint of every grading test and snapshot, so the grader can
-//! warn a learner whose tests differ from the committed ones (an accidental edit, or a
-//! snapshot accepted by hand) — their verdicts would not be their teacher's.
+//! `tests/CHECKSUMS`: the SHA-256 of every grading test and snapshot, in the form
+//! `sha256sum -c tests/CHECKSUMS` checks (run from the repository's root).
 //!
-//! FNV-1a is enough for that: this catches accidents, not forgery (a teacher grades with
-//! a fresh copy of `tests/` anyway), and it costs no dependency.
+//! The grader fails every exercise of a chapter whose grading files differ from the list,
+//! before and after each run: an edited test, a snapshot accepted by hand, or one that the
+//! code under test rewrote while it ran (`INSTA_UPDATE=always` set from inside) would
+//! otherwise make a verdict that is not the teacher's. A learner who edits the tests *and*
+//! this list is caught by the teacher, who checks against the course's own copy.
 
 use std::path::{Path, PathBuf};
 
@@ -24,7 +26,7 @@ pub fn compute(root: &Path) -> Result<Vec<(String, String)>> {
             continue;
         }
         let bytes = std::fs::read(&path).with_context(|| format!("failed to read {relative}"))?;
-        entries.push((format!("{:016x}", fnv1a(&bytes)), relative));
+        entries.push((sha256_hex(&bytes), relative));
     }
     entries.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(entries)
@@ -77,11 +79,13 @@ fn files_under(folder: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// 64-bit FNV-1a.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// The SHA-256 of `bytes`, as 64 lowercase hex digits (what `sha256sum` prints).
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -89,9 +93,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fnv_matches_the_reference_values() {
-        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    fn sha256_matches_the_reference_values() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

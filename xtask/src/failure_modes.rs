@@ -144,6 +144,26 @@ fn exiting_with_status_zero_before_the_tests_end_is_a_failure() {
 }
 
 #[test]
+fn nothing_the_code_sets_or_prints_forges_a_pass() {
+    let forced = grade("sets_insta_force_pass").verdict;
+    assert_eq!(forced.label(), "failed", "{forced:?}");
+    assert!(
+        forced.reason().contains("yours     3"),
+        "{}",
+        forced.reason()
+    );
+    let printed = grade("prints_a_fake_pass").verdict;
+    assert_eq!(printed.label(), "failed", "{printed:?}");
+    let marker = grade("sets_the_rerun_marker").verdict;
+    assert_eq!(marker.label(), "failed", "{marker:?}");
+    assert!(
+        marker.reason().contains("the answer"),
+        "{}",
+        marker.reason()
+    );
+}
+
+#[test]
 fn crashes_name_their_signal() {
     let segfault = grade("segfaults").verdict;
     assert!(segfault.reason().contains("SIGSEGV"), "{segfault:?}");

@@ -101,10 +101,11 @@ pub fn grade(
                     left_behind: Vec::new(),
                 },
             };
-            let graded = Graded {
+            let mut graded = Graded {
                 exercise: exercise.clone(),
                 outcome,
             };
+            refuse_edited_tests(root, &mut graded)?;
             report(&graded);
             results.push(graded);
         }
@@ -167,13 +168,12 @@ fn id_width() -> usize {
 /// The compile error printed last, so the same one is not printed for every exercise.
 static LAST_COMPILE_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
-/// Verdicts from edited tests are not the teacher's verdicts; say so, but grade anyway.
+/// Says up front which grading files differ from `tests/CHECKSUMS`: every exercise of
+/// their chapters will fail (see [`refuse_edited_tests`]).
 pub fn warn_about_changed_tests(root: &Path) {
     match crate::checksums::changed(root) {
         Ok(changed) if !changed.is_empty() => {
-            eprintln!(
-                "warning: these grading files differ from the committed ones, so your verdicts may not be your teacher's:"
-            );
+            eprintln!("{EDITED_TESTS}");
             for path in changed {
                 eprintln!("  {path}");
             }
@@ -181,6 +181,27 @@ pub fn warn_about_changed_tests(root: &Path) {
         _ => {}
     }
 }
+
+/// A pass needs the chapter's grading tests and snapshots as listed in `tests/CHECKSUMS`,
+/// checked after the run: a test edited beforehand, or a snapshot that the code under test
+/// rewrote while it ran, makes the verdict *failed* with the files named.
+fn refuse_edited_tests(root: &Path, graded: &mut Graded) -> Result<()> {
+    let folder = format!("tests/ch{:02}/", graded.exercise.chapter);
+    let edited: Vec<String> = crate::checksums::changed(root)?
+        .into_iter()
+        .filter(|path| path.starts_with(&folder))
+        .collect();
+    if !edited.is_empty() {
+        graded.outcome.verdict = Verdict::Failed {
+            reason: format!("{EDITED_TESTS}\n  {}", edited.join("\n  ")),
+        };
+    }
+    Ok(())
+}
+
+const EDITED_TESTS: &str = "These grading files differ from the ones listed in tests/CHECKSUMS, so \
+no exercise of their chapter can pass (put them back with `git checkout tests/`; a \
+maintainer who changed them on purpose runs `cargo xtask verify --update-checksums`):";
 
 /// Only after a pass: comparing before trying would spoil the exercise.
 pub fn offer_solution(exercise: &Exercise) {

@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 use std::io::Read;
+use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -191,6 +192,12 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     };
     let sandbox = Sandbox::new()?;
     let process_limit = process_limit();
+    // The verdict's channel: libtest writes one `ok <test>` line per passing test into its
+    // log file, which is this pipe (descriptor RESULTS_FD in the test process), never to
+    // the stdout the learner's code shares. See `judge` for what this does not stop.
+    let (results_read, results_write) =
+        nix::unistd::pipe().context("failed to make the pipe for test results")?;
+    let results_write_fd = results_write.as_raw_fd();
     let mut command = Command::new(binary);
     // --include-ignored: the grader's own test data marks its hanging tests ignored so a
     // plain `cargo test` never runs them; the grader does.
@@ -199,6 +206,10 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
             exercise.test_filter().as_str(),
             "--test-threads=1",
             "--include-ignored",
+            // Deprecated in libtest but still honoured (Rust 1.95); verify would catch its
+            // removal at once, as every solution would then fail with no `ok` logged.
+            "--logfile",
+            &format!("/proc/self/fd/{RESULTS_FD}"),
         ])
         .current_dir(root)
         .env("INSTA_UPDATE", "no")
@@ -213,10 +224,16 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     let limit = nix::sys::resource::Resource::RLIMIT_NPROC;
     // SAFETY: the closure runs in the forked child before exec and only calls setrlimit,
     // an async-signal-safe system call; it touches no memory shared with other threads.
+    // SAFETY (dup2): async-signal-safe; it gives the child the results pipe as RESULTS_FD
+    // (without close-on-exec, so libtest can open it after exec).
     unsafe {
         command.pre_exec(move || {
             nix::sys::resource::setrlimit(limit, process_limit, process_limit)
-                .map_err(std::io::Error::from)
+                .map_err(std::io::Error::from)?;
+            if libc::dup2(results_write_fd, RESULTS_FD) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
         });
     }
     // The time limit counts from here: listing the tests is the grader's time, not theirs.
@@ -224,11 +241,13 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     let mut child = command
         .spawn()
         .with_context(|| format!("failed to start {}", binary.display()))?;
+    drop(results_write); // the child has its copy; EOF comes when every copy is closed
     let group = Pid::from_raw(child.id() as i32);
     let readers = [
         read_all(child.stdout.take().expect("piped")),
         read_all(child.stderr.take().expect("piped")),
     ];
+    let results = read_all(std::fs::File::from(results_read));
 
     let mut stopped = None;
     let status = loop {
@@ -256,8 +275,9 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     }
     left_behind.extend(sandbox.clean());
     let output = readers.map(join_reader).join("");
+    let log = join_reader(results);
     let verdict =
-        stopped.unwrap_or_else(|| judge(status.code(), status.signal(), &listed, &output));
+        stopped.unwrap_or_else(|| judge(status.code(), status.signal(), &listed, &output, &log));
     Ok(Outcome {
         verdict,
         elapsed: start.elapsed(),
@@ -390,10 +410,25 @@ fn join_reader(reader: JoinHandle<String>) -> String {
     }
 }
 
-/// Turns libtest's output into a verdict. `code` and `signal` are how the test binary
-/// ended; `listed` are the tests the exercise owns. A pass needs every listed test's
-/// `... ok` and libtest's own `test result: ok. N passed` with N the number listed.
-pub fn judge(code: Option<i32>, signal: Option<i32>, listed: &[String], output: &str) -> Verdict {
+/// The descriptor the test process finds the results pipe on.
+const RESULTS_FD: i32 = 3;
+
+/// Turns a test run into a verdict. `code` and `signal` are how the test binary ended;
+/// `listed` are the tests the exercise owns; `output` is what it printed (for failure
+/// messages); `log` is libtest's log of results, from the results pipe. A pass needs
+/// status 0 and an `ok <test>` line in the log for every listed test.
+///
+/// What the learner's code prints cannot forge a pass, since the log never goes to stdout
+/// or stderr; nor can `exit(0)`, which leaves tests unlogged. What this does not stop: code
+/// that deliberately finds the log's descriptor in `/proc/self/fd` and writes `ok` lines
+/// into it (a test harness of our own that signs each result with a secret would).
+pub fn judge(
+    code: Option<i32>,
+    signal: Option<i32>,
+    listed: &[String],
+    output: &str,
+    log: &str,
+) -> Verdict {
     if let Some(signal) = signal {
         return Verdict::Crashed {
             signal: crate::processes::signal_description(signal),
@@ -404,21 +439,13 @@ pub fn judge(code: Option<i32>, signal: Option<i32>, listed: &[String], output: 
             reason: NO_TESTS.to_owned(),
         };
     }
-    let passed: HashSet<&str> = output
-        .lines()
-        // A child process writing to the shared stdout may leave text before `test `.
-        .filter_map(|l| Some(l.strip_suffix(" ... ok")?.rsplit_once("test ")?.1))
-        .collect();
+    let passed: HashSet<&str> = log.lines().filter_map(|l| l.strip_prefix("ok ")).collect();
     let unreported: Vec<&str> = listed
         .iter()
         .map(String::as_str)
         .filter(|t| !passed.contains(t))
         .collect();
-    let summary_count = output
-        .lines()
-        .filter_map(|l| l.strip_prefix("test result: ok. ")?.split_once(" passed"))
-        .find_map(|(n, _)| n.parse::<usize>().ok());
-    if code == Some(0) && unreported.is_empty() && summary_count == Some(listed.len()) {
+    if code == Some(0) && unreported.is_empty() {
         return Verdict::Passed;
     }
     let failures = failure_sections(output);
@@ -436,12 +463,10 @@ pub fn judge(code: Option<i32>, signal: Option<i32>, listed: &[String], output: 
     }
     let status = code.map_or("an unknown status".to_owned(), |c| format!("status {c}"));
     let reason = if unreported.is_empty() {
-        // Every test said ok, yet libtest's summary is missing or wrong.
+        // Every test logged ok, yet the process did not end with status 0.
         format!(
-            "every test reported ok, but the test process ended with {status} without libtest's \
-             closing `test result: ok. {} passed`; something ended the process early or wrote \
-             over its output.\n{}",
-            listed.len(),
+            "every test passed, but the test process then ended with {status}: does your code \
+             call std::process::exit, or leave a thread that panics?\n{}",
             output.trim()
         )
     } else {
@@ -496,12 +521,17 @@ mod tests {
         names.iter().map(|n| (*n).to_owned()).collect()
     }
 
+    const PASSING_LOG: &str = "ok grading::a::x\nok grading::a::y\n";
+
     const PASSING_RUN: &str = "\nrunning 2 tests\ntest grading::a::x ... ok\ntest grading::a::y ... ok\n\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 5 filtered out; finished in 0.01s\n\n";
 
     #[test]
     fn todo_everywhere_is_not_started() {
         let both = listed(&["grading::a::x", "grading::a::y"]);
-        assert_eq!(judge(Some(101), None, &both, TODO_RUN), Verdict::NotStarted);
+        assert_eq!(
+            judge(Some(101), None, &both, TODO_RUN, ""),
+            Verdict::NotStarted
+        );
     }
 
     #[test]
@@ -512,7 +542,7 @@ mod tests {
             1,
         );
         let both = listed(&["grading::a::x", "grading::a::y"]);
-        let Verdict::Failed { reason } = judge(Some(101), None, &both, &run) else {
+        let Verdict::Failed { reason } = judge(Some(101), None, &both, &run, "") else {
             panic!("should fail")
         };
         assert!(reason.starts_with("grading::a::x\n"), "{reason}");
@@ -525,25 +555,47 @@ mod tests {
     #[test]
     fn signals_and_empty_runs_are_named() {
         let one = listed(&["grading::a::x"]);
-        assert_eq!(judge(None, Some(11), &one, "").label(), "crashed");
-        assert!(judge(None, Some(11), &one, "").reason().contains("SIGSEGV"));
-        let none = judge(Some(0), None, &[], "running 0 tests\n");
+        assert_eq!(judge(None, Some(11), &one, "", "").label(), "crashed");
+        assert!(
+            judge(None, Some(11), &one, "", "")
+                .reason()
+                .contains("SIGSEGV")
+        );
+        let none = judge(Some(0), None, &[], "running 0 tests\n", "");
         assert_eq!(none.label(), "failed");
         assert!(none.reason().contains("no test matched"), "{none:?}");
     }
 
     #[test]
-    fn a_pass_needs_every_listed_test_ok_and_the_summary() {
+    fn a_pass_needs_every_listed_test_ok_in_the_log() {
         let both = listed(&["grading::a::x", "grading::a::y"]);
-        assert_eq!(judge(Some(0), None, &both, PASSING_RUN), Verdict::Passed);
+        assert_eq!(
+            judge(Some(0), None, &both, PASSING_RUN, PASSING_LOG),
+            Verdict::Passed
+        );
         let three = listed(&["grading::a::x", "grading::a::y", "grading::a::z"]);
-        let Verdict::Failed { reason } = judge(Some(0), None, &three, PASSING_RUN) else {
+        let Verdict::Failed { reason } = judge(Some(0), None, &three, PASSING_RUN, PASSING_LOG)
+        else {
             panic!("a listed test that never reported cannot pass")
         };
         assert!(reason.contains("\n  grading::a::z\n"), "{reason}");
-        let no_summary = PASSING_RUN.replace("test result: ok. 2 passed", "");
-        assert_eq!(judge(Some(0), None, &both, &no_summary).label(), "failed");
-        assert_eq!(judge(Some(1), None, &both, PASSING_RUN).label(), "failed");
+        assert_eq!(
+            judge(Some(1), None, &both, PASSING_RUN, PASSING_LOG).label(),
+            "failed"
+        );
+    }
+
+    #[test]
+    fn printed_results_are_not_results() {
+        // Code under test that prints libtest's lines and exits 0 wrote nothing to the log.
+        let both = listed(&["grading::a::x", "grading::a::y"]);
+        let verdict = judge(Some(0), None, &both, PASSING_RUN, "");
+        assert_eq!(verdict.label(), "failed");
+        let printed_log_lines = format!("{PASSING_RUN}{PASSING_LOG}");
+        assert_eq!(
+            judge(Some(0), None, &both, &printed_log_lines, "").label(),
+            "failed"
+        );
     }
 
     #[test]
@@ -552,7 +604,7 @@ mod tests {
         // name, no `ok`, no summary, and status 0.
         let both = listed(&["grading::a::x", "grading::a::y"]);
         let run = "\nrunning 2 tests\ntest grading::a::x ... ";
-        let verdict = judge(Some(0), None, &both, run);
+        let verdict = judge(Some(0), None, &both, run, "");
         assert_eq!(verdict.label(), "failed");
         let reason = verdict.reason();
         assert!(

@@ -15,7 +15,10 @@ mod grading {
     mod forks_in_a_rerun;
     mod leaves_things_behind;
     mod passes;
+    mod prints_a_fake_pass;
     mod segfaults;
+    mod sets_insta_force_pass;
+    mod sets_the_rerun_marker;
     mod spins;
     mod still_todo;
 }
