@@ -12,6 +12,9 @@ use support::affinity;
 use crate::ping_pong::{Sample, ping, ping_pong, pong};
 
 const ROUNDS: usize = 200;
+/// Every `SLOW_EVERY`th answer of the test's B comes `SLOW_ANSWER` late.
+const SLOW_EVERY: usize = 10;
+const SLOW_ANSWER: Duration = Duration::from_millis(2);
 
 /// Bytes waiting to be read in the pipe that `fd` is an end of (`FIONREAD` works on
 /// either end: both share the pipe's buffer).
@@ -46,6 +49,11 @@ fn test_b(cpu: usize, mut from_a: PipeReader, mut to_a: PipeWriter) -> Result<us
                  unread in the pipe: read the whole four-byte answer before the next byte",
                 answered + 1
             ));
+        }
+        if answered % SLOW_EVERY == 0 {
+            // A known wait inside the round trip: a sample that covers the whole trip,
+            // from before the send to after the answer was read, cannot be shorter.
+            std::thread::sleep(SLOW_ANSWER);
         }
         if to_a
             .write_all(&(affinity::current_cpu() as u32).to_le_bytes())
@@ -124,6 +132,19 @@ fn ping_makes_round_trips_against_the_tests_b() {
         "bytes the test's B received and answered, for {ROUNDS} round trips (expected / yours)"
     );
     check_samples(&samples, cpu_a, cpu_b, "ping against the test's B");
+    let short: Vec<(usize, Duration)> = samples
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| i % SLOW_EVERY == 0 && s.round_trip < SLOW_ANSWER)
+        .map(|(i, s)| (i, s.round_trip))
+        .collect();
+    assert!(
+        short.is_empty(),
+        "the test's B waited {SLOW_ANSWER:?} before it answered round trips 0, {SLOW_EVERY}, \
+         {}, …, yet these samples are shorter (round trip, yours): {short:?}. Read the clock \
+         just before you send the byte and again after you have read the whole answer.",
+        2 * SLOW_EVERY
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::time::{Duration, Instant};
 
 use support::rendezvous::Rendezvous;
 use support::seeded::{self, Rng};
@@ -106,6 +107,35 @@ fn par_map_gives_the_serial_answer_in_order() {
             numbers.len()
         );
     }
+}
+
+#[test]
+fn results_keep_input_order_when_the_first_finishes_last() {
+    // Out-of-order completion made certain rather than likely: the call for the first
+    // input waits until a call for another input has finished (it runs on the other of the
+    // pool's 2 threads meanwhile), so the first result is always finished after another.
+    // Results gathered in the order they finish put it in the wrong place every time.
+    let numbers: Vec<u64> = (1..=16).map(|i| i * 100).collect();
+    let finished = AtomicUsize::new(0);
+    let f = |x: u64| {
+        if x == numbers[0] {
+            let waiting = Instant::now();
+            while finished.load(SeqCst) == 0 && waiting.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        finished.fetch_add(1, SeqCst);
+        x + 1
+    };
+    let yours = pool_of_two().install(|| par_map(&numbers, f));
+    let expected: Vec<u64> = numbers.iter().map(|x| x + 1).collect();
+    assert_eq!(
+        yours, expected,
+        "par_map(|x| x + 1) on {numbers:?}, where the call for {} finished after another \
+         call: expected / yours. Results must be in input order, whatever order the calls \
+         finish in (collect from the parallel iterator; do not push results as they come)",
+        numbers[0]
+    );
 }
 
 #[test]

@@ -89,6 +89,39 @@ fn finished(done: mpsc::Receiver<io::Result<()>>, clients: usize) {
     }
 }
 
+#[test]
+fn a_client_is_served_while_others_have_yet_to_connect() {
+    // serve(listener, 3): client 0 connects and asks before clients 1 and 2 exist. A server
+    // that accepts all 3 before serving anyone waits in accept for a client that comes only
+    // after client 0's answer.
+    let (port, done) = start(3);
+    let mut first = Client::connect(0, port);
+    first.send(b"first\n");
+    let mut line = String::new();
+    let got = first.reader.read_line(&mut line);
+    assert!(
+        matches!(got, Ok(n) if n > 0) && line == "FIRST\n",
+        "client 0 sent \"first\\n\" while the 2 other clients had yet to connect: expected \
+         \"FIRST\\n\" within {PATIENCE:?}, yours {line:?} ({got:?}). Does your server accept \
+         every client before it serves any? Poll the listener together with the connections."
+    );
+    let mut later: Vec<Client> = (1..3).map(|id| Client::connect(id, port)).collect();
+    for client in &mut later {
+        let request = format!("late {}\n", client.id);
+        client.send(request.as_bytes());
+        let answer = client.answer(&request, 2);
+        assert_eq!(
+            answer,
+            request.to_uppercase(),
+            "client {}: expected / yours",
+            client.id
+        );
+    }
+    drop(first);
+    drop(later);
+    finished(done, 3);
+}
+
 /// A re-run alone in its own process (`support::crash::isolated_test`), so the count of
 /// this process's threads is not disturbed by other tests.
 #[test]

@@ -1,0 +1,123 @@
+//! Wrong attempt: `serve` accepts all `clients` connections first and only then polls them, so the first client waits for the last to connect.
+//!
+//! Exercise `server`: one thread that answers many clients at once, with `poll`.
+//!
+//! The simplest server gives each client a thread: `accept`, spawn, and the thread reads
+//! and answers that one connection. It works, but a thousand waiting clients cost a
+//! thousand threads, each with its own stack, mostly asleep in `read`. This server has
+//! exactly one thread, the one that calls [`serve`], whatever the number of clients.
+//!
+//! A single thread cannot sit in `read` on one socket: a second client would wait until
+//! the first one hangs up. Instead it asks the kernel which sockets have something to read
+//! with [poll(2)](https://man7.org/linux/man-pages/man2/poll.2.html), through
+//! [`nix::poll::poll`]: give it a list of file descriptors, each with the events you care
+//! about (`POLLIN`: there is data to read, or the peer hung up), and it sleeps until at
+//! least one is ready, then fills in each one's `revents` (what happened). Then:
+//!
+//! - the listening socket ready means a client is waiting to be accepted: `accept` will
+//!   not block;
+//! - a client's socket ready means one `read` will not block: it returns the bytes that
+//!   have arrived (perhaps half a line, perhaps two lines), or 0 when the client has closed
+//!   its end.
+//!
+//! So keep, for each client, the bytes received but not yet answered; answer each whole
+//! line (up to and including `\n`) with [`answer`]; and forget the client when its `read`
+//! returns 0 (or fails). Only ever call `read` once per ready socket per `poll`, since a
+//! second call may block. The answers here are short, so writing one whole (`write_all`)
+//! does not wait in practice; a server with long answers would keep a queue per client and
+//! ask `poll` for `POLLOUT` too.
+//!
+//! A `PollFd` borrows the socket it watches, so build the list afresh for each call to
+//! `poll`, note which entries were ready, and let the list go before you change the list
+//! of clients.
+
+use std::io;
+use std::net::TcpListener;
+
+/// The protocol: a request is one line; its answer is the same line in capitals, ending in
+/// `\n` as the request did. `answer(b"hello\n")` is `b"HELLO\n"`.
+pub fn answer(line: &[u8]) -> Vec<u8> {
+    line.to_ascii_uppercase()
+}
+
+/// Serves the clients that connect to `listener`, all on the calling thread: accepts
+/// `clients` connections, answers each line each of them sends with [`answer`], and
+/// returns once all `clients` connections have been accepted and closed by their clients.
+/// No thread is started, and no client waits for another one to finish.
+pub fn serve(listener: TcpListener, clients: usize) -> io::Result<()> {
+    // ANCHOR: solution
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::os::fd::AsFd;
+
+    // Each open connection, with the bytes it sent that do not yet make a whole line.
+    let mut open: Vec<(TcpStream, Vec<u8>)> = Vec::new();
+    // Everyone is expected, so take them all in first; then serve them with poll.
+    for _ in 0..clients {
+        let (stream, _) = listener.accept()?;
+        open.push((stream, Vec::new()));
+    }
+    let mut accepted = clients;
+    while accepted < clients || !open.is_empty() {
+        let want_more = accepted < clients;
+        // Which entries were ready: the listener first (when still accepting), then each
+        // connection in `open`'s order.
+        let ready: Vec<bool> = {
+            let mut watch = Vec::with_capacity(open.len() + 1);
+            if want_more {
+                watch.push(PollFd::new(listener.as_fd(), PollFlags::POLLIN));
+            }
+            for (stream, _) in &open {
+                watch.push(PollFd::new(stream.as_fd(), PollFlags::POLLIN));
+            }
+            match poll(&mut watch, PollTimeout::NONE) {
+                Ok(_) => {}
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+            watch
+                .iter()
+                .map(|fd| fd.revents().is_some_and(|r| !r.is_empty()))
+                .collect()
+        };
+        let (listener_ready, streams_ready) = if want_more {
+            (ready[0], &ready[1..])
+        } else {
+            (false, &ready[..])
+        };
+        // From the last to the first, so `swap_remove` moves only entries already seen.
+        for i in (0..open.len()).rev() {
+            if !streams_ready[i] {
+                continue;
+            }
+            let (stream, pending) = &mut open[i];
+            let mut buf = [0u8; 4096];
+            let n = match stream.read(&mut buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => 0, // a reset connection is as good as a closed one
+            };
+            if n == 0 {
+                open.swap_remove(i);
+                continue;
+            }
+            pending.extend_from_slice(&buf[..n]);
+            let mut failed = false;
+            while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=end).collect();
+                failed |= stream.write_all(&answer(&line)).is_err();
+            }
+            if failed {
+                open.swap_remove(i);
+            }
+        }
+        if listener_ready {
+            let (stream, _) = listener.accept()?;
+            open.push((stream, Vec::new()));
+            accepted += 1;
+        }
+    }
+    Ok(())
+    // ANCHOR_END: solution
+}
