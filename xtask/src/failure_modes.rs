@@ -164,6 +164,20 @@ fn nothing_the_code_sets_or_prints_forges_a_pass() {
 }
 
 #[test]
+fn memory_that_grows_without_bound_is_named() {
+    let verdict = grade("grows_without_bound").verdict;
+    assert!(
+        matches!(verdict, Verdict::TooMuchMemory { .. }),
+        "{verdict:?}"
+    );
+    assert!(
+        verdict.reason().contains("more than 1024 MiB"),
+        "{}",
+        verdict.reason()
+    );
+}
+
+#[test]
 fn crashes_name_their_signal() {
     let segfault = grade("segfaults").verdict;
     assert!(segfault.reason().contains("SIGSEGV"), "{segfault:?}");

