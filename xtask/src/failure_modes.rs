@@ -188,7 +188,15 @@ fn crashes_name_their_signal() {
 #[test]
 fn leftovers_are_removed_and_reported() {
     let outcome = grade("leaves_things_behind");
-    assert_eq!(outcome.verdict, Verdict::Passed);
+    assert_eq!(outcome.verdict.label(), "failed", "{:?}", outcome.verdict);
+    assert!(
+        outcome
+            .verdict
+            .reason()
+            .contains("left 1 process(es) running after the tests ended: sleep 600 (pid "),
+        "{}",
+        outcome.verdict.reason()
+    );
     let left = outcome.left_behind.join("\n");
     assert!(left.contains("1 process(es) still running"), "{left}");
     assert!(left.contains("FIFO forgotten.fifo"), "{left}");
@@ -199,6 +207,17 @@ fn leftovers_are_removed_and_reported() {
         .find(|l| l.starts_with("/dev/shm/"))
         .expect("the shm object is listed");
     assert!(!Path::new(shm).exists(), "{shm} was removed");
+}
+
+#[test]
+fn a_background_grandchild_left_in_the_group_fails() {
+    let outcome = grade("leaves_a_grandchild");
+    assert_eq!(outcome.verdict.label(), "failed", "{:?}", outcome.verdict);
+    assert!(
+        outcome.verdict.reason().contains("sleep 600 (pid "),
+        "{}",
+        outcome.verdict.reason()
+    );
 }
 
 #[test]

@@ -35,6 +35,19 @@ pub fn resident_mib(members: &[Process]) -> u64 {
         / (1024 * 1024)
 }
 
+/// A process for a message: its command line (or name) and PID, `sleep 600 (pid 4242)`.
+pub fn describe(process: &Process) -> String {
+    let command = process
+        .cmdline()
+        .ok()
+        .filter(|words| !words.is_empty())
+        .map(|words| words.join(" "))
+        .or_else(|| process.stat().ok().map(|s| s.comm))
+        .unwrap_or_else(|| "?".to_owned());
+    let command: String = command.chars().take(60).collect();
+    format!("{command} (pid {})", process.pid)
+}
+
 pub fn kill_tree() {
     let tree = descendants_of(std::process::id() as i32);
     for &pid in &tree {

@@ -278,21 +278,43 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
             15
         }));
     };
-    // Whatever the tests left in their group, in groups of their own (a test that re-runs
-    // itself isolated), or double-forked away, is ours to end.
+    // The test process has ended: any process of the run still alive was left running by
+    // it, in its group or escaped from it (setsid, a double fork). Name them, then end them.
+    let still_running: Vec<String> = if stopped.is_none() {
+        crate::processes::descendants()
+            .iter()
+            .map(crate::processes::describe)
+            .collect()
+    } else {
+        Vec::new()
+    };
     kill_group(group);
-    let swept = crate::processes::sweep_descendants();
+    crate::processes::sweep_descendants();
     let mut left_behind = Vec::new();
-    if swept > 0 && stopped.is_none() {
+    if !still_running.is_empty() {
         left_behind.push(format!(
-            "{swept} process(es) still running after the tests ended"
+            "{} process(es) still running after the tests ended: {}",
+            still_running.len(),
+            still_running.join(", ")
         ));
     }
     left_behind.extend(sandbox.clean());
     let output = readers.map(join_reader).join("");
     let log = join_reader(results);
-    let verdict =
+    let mut verdict =
         stopped.unwrap_or_else(|| judge(status.code(), status.signal(), &listed, &output, &log));
+    if verdict.passed() && !still_running.is_empty() {
+        // Starting processes is what these exercises teach; leaving one running is the bug.
+        verdict = Verdict::Failed {
+            reason: format!(
+                "every test passed, but your code left {} process(es) running after the tests \
+                 ended: {}. Wait for every child you start (waitpid, or Child::wait), and \
+                 end the ones you no longer need. The grader has killed them.",
+                still_running.len(),
+                still_running.join(", ")
+            ),
+        };
+    }
     Ok(Outcome {
         verdict,
         elapsed: start.elapsed(),

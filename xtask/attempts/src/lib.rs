@@ -14,6 +14,7 @@ mod grading {
     mod forks_forever;
     mod forks_in_a_rerun;
     mod grows_without_bound;
+    mod leaves_a_grandchild;
     mod leaves_things_behind;
     mod passes;
     mod prints_a_fake_pass;

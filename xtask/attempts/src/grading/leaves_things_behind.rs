@@ -1,6 +1,7 @@
 use std::os::unix::process::CommandExt;
 
-/// Passes, but leaves a process that escaped into its own process group, a FIFO in the
+/// Its test passes, but it leaves a process that escaped into its own process group (a
+/// failed verdict: leaving a process running is the bug), a FIFO in the
 /// temporary folder, and a shared-memory object named with the run's prefix.
 #[test]
 #[ignore = "grader test data"]
