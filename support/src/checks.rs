@@ -8,10 +8,10 @@
 //!   spinning waiter burning more CPU than a sleeping one, the queue before a slow stage
 //!   fuller than the one after. It prints the claim on a line of its own (`  ≈ <claim>`),
 //!   then the figures it was judged on and whether this run showed it; where it did not,
-//!   it names what in force on this run probably made it so (a busy machine, a debug
-//!   build, one CPU). Tests never assert an expectation: a busy machine is not a bug.
+//!   it names what was in force on this run that probably made it so (a busy machine, a
+//!   debug build, one CPU). Tests never assert an expectation: a busy machine is not a bug.
 //!
-//! `CONTRIBUTING.md` ("Invariants and expectations") says how to sort a new check.
+//! `CONTRIBUTING.md` (its conventions) says how to sort a new check.
 
 use std::sync::Once;
 

@@ -210,8 +210,10 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     // The verdict's channel: libtest writes one `ok <test>` line per passing test into its
     // log file, which is this pipe (descriptor RESULTS_FD in the test process), never to
     // the stdout the learner's code shares. See `judge` for what this does not stop.
-    let (results_read, results_write) =
-        nix::unistd::pipe().context("failed to make the pipe for test results")?;
+    // Close-on-exec, so no other program the grader starts inherits either end; the test
+    // process gets its own copy as RESULTS_FD below.
+    let (results_read, results_write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+        .context("failed to make the pipe for test results")?;
     let results_write_fd = results_write.as_raw_fd();
     let mut command = Command::new(binary);
     // --include-ignored: the grader's own test data marks its hanging tests ignored so a
@@ -237,10 +239,10 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
         .process_group(0);
     sandbox.apply(&mut command);
     let limit = nix::sys::resource::Resource::RLIMIT_NPROC;
-    // SAFETY: the closure runs in the forked child before exec and only calls setrlimit,
-    // an async-signal-safe system call; it touches no memory shared with other threads.
-    // SAFETY (dup2): async-signal-safe; it gives the child the results pipe as RESULTS_FD
-    // (without close-on-exec, so libtest can open it after exec).
+    // SAFETY: the closure runs in the forked child before exec and only calls setrlimit and
+    // dup2, async-signal-safe system calls; it touches no memory shared with other threads.
+    // dup2 gives the child the results pipe as RESULTS_FD, without close-on-exec, so
+    // libtest can open it after exec.
     unsafe {
         command.pre_exec(move || {
             nix::sys::resource::setrlimit(limit, process_limit, process_limit)
