@@ -4,7 +4,7 @@
 fn learners_code() -> usize {
     let mut kept: Vec<Vec<u8>> = Vec::new();
     loop {
-        kept.push(vec![1u8; 1 << 20]); // 1 MiB, touched, so it is resident
+        kept.push(vec![1u8; 16 << 20]); // 16 MiB, touched, so it is resident
         if kept.len() == usize::MAX {
             return kept.len();
         }
