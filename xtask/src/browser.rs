@@ -741,6 +741,7 @@ mod tests {
 
     #[test]
     fn a_browser_that_hangs_is_killed() {
+        let _turn = crate::failure_modes::one_at_a_time();
         let dir = tempfile::tempdir().unwrap();
         let fake = dir.path().join("chromium");
         // A launcher that starts a child and waits, like Chromium's wrapper script.
@@ -780,6 +781,7 @@ mod tests {
 
     #[test]
     fn real_chromium_reports_script_errors_and_console_output_only() {
+        let _turn = crate::failure_modes::one_at_a_time();
         let Some(chromium) = chromium() else { return };
         let dir = tempfile::tempdir().unwrap();
         let page = |name: &str, script: &str| {
@@ -828,6 +830,7 @@ mod tests {
 
     #[test]
     fn real_chromium_checks_a_tiny_book() {
+        let _turn = crate::failure_modes::one_at_a_time();
         let Some(_) = chromium() else { return };
         let root = tempfile::tempdir().unwrap();
         let write = |name: &str, text: &str| {

@@ -42,8 +42,9 @@ fn timeout_secs(stem: &str) -> u64 {
 }
 
 /// The grader kills every descendant of this process after each exercise and counts them
-/// all as the exercise's, so nothing else may run a child process meanwhile.
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+/// all as the exercise's, so no other test may run a child process meanwhile: every test
+/// of xtask that starts one takes this turn (the browser's tests too).
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     ONE_AT_A_TIME
         .lock()
