@@ -35,7 +35,7 @@ pub const PANIC_STATUS: i32 = 101;
 /// the signal handler can read it without taking a lock.
 static LIVE: [AtomicI32; 256] = [const { AtomicI32::new(0) }; 256];
 
-/// How many `Command` spawns are between "the child exists" and "the child is in [`LIVE`]".
+/// How many spawns and forks are between "the child exists" and "the child is in [`LIVE`]".
 /// glibc's posix_spawn blocks signals while it creates the child and unblocks them just
 /// before it returns, so a Ctrl-C pressed during a spawn arrives exactly then: before the
 /// child could be listed. The handler defers such a signal to [`spawn_listed`].
@@ -55,6 +55,13 @@ pub(crate) fn spawn_listed(
     if let Ok(child) = &spawned {
         register(child.id() as i32);
     }
+    end_spawn();
+    spawned
+}
+
+/// Ends a spawn or fork begun with `SPAWNING.fetch_add(1)`, once its child is listed: a
+/// signal that arrived meanwhile is raised again now.
+fn end_spawn() {
     SPAWNING.fetch_sub(1, Ordering::SeqCst);
     let deferred = DEFERRED.swap(0, Ordering::SeqCst);
     if deferred != 0 {
@@ -62,7 +69,6 @@ pub(crate) fn spawn_listed(
         // Ctrl-C, now that the child is listed.
         unsafe { libc::raise(deferred) };
     }
-    spawned
 }
 
 /// A child process that will be reaped: by [`Child::wait`], or killed and reaped on drop.
@@ -232,18 +238,30 @@ pub fn fork(body: impl FnOnce() -> i32) -> Result<Child, ForkError> {
         return Err(ForkError::Threaded(threads));
     }
     let _ = std::io::stdout().flush();
+    // As for a spawn: a Ctrl-C between "fork returned" and "the child is listed" would
+    // find the child unknown to the handler, which could leave it running (seen once, on
+    // a busy machine: a child blocked opening a FIFO). Defer it until the child is listed.
+    SPAWNING.fetch_add(1, Ordering::SeqCst);
     // SAFETY: the process has a single thread (checked just above), so no other thread
     // can hold a lock (malloc's, stdout's) that the child would inherit locked.
     match unsafe { nix::unistd::fork() } {
-        Err(errno) => Err(ForkError::Fork(errno)),
+        Err(errno) => {
+            end_spawn();
+            Err(ForkError::Fork(errno))
+        }
         Ok(ForkResult::Parent { child }) => {
             register(child.as_raw());
+            end_spawn();
             Ok(Child {
                 pid: child,
                 reaped: false,
             })
         }
         Ok(ForkResult::Child) => {
+            // The parent's bookkeeping is not the child's: a signal deferred here was the
+            // parent's to act on, and the parent kills this child when it does.
+            SPAWNING.store(0, Ordering::SeqCst);
+            DEFERRED.store(0, Ordering::SeqCst);
             forget_parents_children();
             let code = catch_unwind(AssertUnwindSafe(body)).unwrap_or(PANIC_STATUS);
             let _ = std::io::stdout().flush();
