@@ -105,6 +105,21 @@ pub fn state(tid: i32) -> Option<char> {
         .next()
 }
 
+/// Waits, looking every millisecond, until thread `tid` of this process is in `state`
+/// (`'S'`: it has blocked in the kernel) and returns true; false if `within` passes first
+/// or the thread is gone. Tests use it to force an order instead of sleeping and hoping.
+pub fn wait_until_state(tid: i32, wanted: char, within: std::time::Duration) -> bool {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        match state(tid) {
+            Some(now) if now == wanted => return true,
+            None => return false,
+            Some(_) if std::time::Instant::now() >= deadline => return false,
+            Some(_) => std::thread::sleep(std::time::Duration::from_millis(1)),
+        }
+    }
+}
+
 /// The CPU time thread `tid` of this process has used so far: the first field of
 /// `/proc/self/task/<tid>/schedstat` (`se.sum_exec_runtime`, in nanoseconds; see
 /// `proc_pid_schedstat` in fs/proc/base.c), brought up to date at every scheduler tick

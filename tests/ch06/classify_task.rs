@@ -175,24 +175,6 @@ fn a_missing_task_is_an_error() {
     );
 }
 
-/// Waits until task `tid` of this process is asleep (`S`) in the kernel: it has blocked.
-fn wait_until_asleep(tid: i32) {
-    let path = format!("/proc/self/task/{tid}/stat");
-    let deadline = Instant::now() + Duration::from_secs(3);
-    loop {
-        let stat = std::fs::read_to_string(&path).expect("the task is alive");
-        let state = stat
-            .rsplit(')')
-            .next()
-            .and_then(|s| s.split_whitespace().next());
-        if state == Some("S") {
-            return;
-        }
-        assert!(Instant::now() < deadline, "thread {tid} never blocked");
-        std::thread::sleep(Duration::from_millis(1));
-    }
-}
-
 /// Lets the live test's threads go when dropped, also while a panic unwinds: passes the
 /// start barrier if this thread has not yet, stops the spinner and the sleeper, and ends the
 /// waiter's channel.
@@ -261,7 +243,10 @@ fn classifies_live_threads_on_one_cpu() {
         tids.sort();
         // All three are blocked (in the barrier or the channel) before the first reading.
         for &(_, tid) in &tids {
-            wait_until_asleep(tid);
+            assert!(
+                support::threads::wait_until_state(tid, 'S', Duration::from_secs(3)),
+                "thread {tid} never blocked"
+            );
         }
         let before: Vec<Counters> = tids
             .iter()

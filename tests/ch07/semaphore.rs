@@ -79,10 +79,7 @@ fn a_waiter_sleeps_until_a_permit_is_free() {
             semaphore.acquire();
         });
         let tid = tid_rx.recv().expect("the waiter's thread id");
-        let entered = std::time::Instant::now();
-        while support::threads::state(tid) != Some('S') && entered.elapsed() < PATIENCE / 2 {
-            thread::sleep(Duration::from_millis(5));
-        }
+        support::threads::wait_until_state(tid, 'S', PATIENCE / 2);
         let before = support::threads::cpu_time(tid).unwrap_or_default();
         let mut awake = 0;
         for _ in 0..30 {

@@ -13,10 +13,14 @@ use anyhow::{Context, Result};
 
 const FILE: &str = "tests/CHECKSUMS";
 
-/// `(fingerprint, path relative to the root)` of every file under `tests/`, sorted.
-pub fn compute(root: &Path) -> Result<Vec<(String, String)>> {
+/// Every grading file: what [`write`] lists and a teacher checks.
+pub const ALL: &str = "tests/";
+
+/// `(fingerprint, path relative to the root)` of every file under `folder` (relative to
+/// the root, ending in `/`: [`ALL`], or one chapter's `tests/chNN/`), sorted.
+fn compute(root: &Path, folder: &str) -> Result<Vec<(String, String)>> {
     let mut entries = Vec::new();
-    for path in files_under(&root.join("tests")) {
+    for path in files_under(&root.join(folder)) {
         let relative = path
             .strip_prefix(root)
             .unwrap_or(&path)
@@ -34,15 +38,17 @@ pub fn compute(root: &Path) -> Result<Vec<(String, String)>> {
 
 /// Writes the current fingerprints (maintainers, after changing a test or snapshot).
 pub fn write(root: &Path) -> Result<()> {
-    let text: String = compute(root)?
+    let text: String = compute(root, ALL)?
         .iter()
         .map(|(sum, path)| format!("{sum}  {path}\n"))
         .collect();
     std::fs::write(root.join(FILE), text).with_context(|| format!("failed to write {FILE}"))
 }
 
-/// The files whose fingerprint differs from the committed list (or that are new or gone).
-pub fn changed(root: &Path) -> Result<Vec<String>> {
+/// The files under `folder` (see [`compute`]) whose fingerprint differs from the committed
+/// list, or that are new or gone. Only that folder is read: the grader asks about one
+/// chapter after each exercise.
+pub fn changed(root: &Path, folder: &str) -> Result<Vec<String>> {
     let committed = std::fs::read_to_string(root.join(FILE)).unwrap_or_default();
     let expected: Vec<(String, String)> = committed
         .lines()
@@ -50,8 +56,9 @@ pub fn changed(root: &Path) -> Result<Vec<String>> {
             line.split_once("  ")
                 .map(|(sum, path)| (sum.to_owned(), path.to_owned()))
         })
+        .filter(|(_, path)| path.starts_with(folder))
         .collect();
-    let actual = compute(root)?;
+    let actual = compute(root, folder)?;
     let mut differ: Vec<String> = actual
         .iter()
         .filter(|entry| !expected.contains(entry))
@@ -110,13 +117,18 @@ mod tests {
         std::fs::create_dir_all(dir.join("tests/ch01")).unwrap();
         std::fs::write(dir.join("tests/ch01/a.rs"), "one").unwrap();
         write(&dir).unwrap();
-        assert!(changed(&dir).unwrap().is_empty());
+        assert!(changed(&dir, ALL).unwrap().is_empty());
         std::fs::write(dir.join("tests/ch01/a.rs"), "two").unwrap();
         std::fs::write(dir.join("tests/ch01/b.rs"), "new").unwrap();
         assert_eq!(
-            changed(&dir).unwrap(),
+            changed(&dir, ALL).unwrap(),
             ["tests/ch01/a.rs", "tests/ch01/b.rs"]
         );
+        assert_eq!(
+            changed(&dir, "tests/ch01/").unwrap(),
+            ["tests/ch01/a.rs", "tests/ch01/b.rs"]
+        );
+        assert!(changed(&dir, "tests/ch02/").unwrap().is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

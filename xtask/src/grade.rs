@@ -171,7 +171,7 @@ static LAST_COMPILE_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::
 /// Says up front which grading files differ from `tests/CHECKSUMS`: every exercise of
 /// their chapters will fail (see [`refuse_edited_tests`]).
 pub fn warn_about_changed_tests(root: &Path) {
-    match crate::checksums::changed(root) {
+    match crate::checksums::changed(root, crate::checksums::ALL) {
         Ok(changed) if !changed.is_empty() => {
             eprintln!("{EDITED_TESTS}");
             for path in changed {
@@ -187,10 +187,7 @@ pub fn warn_about_changed_tests(root: &Path) {
 /// rewrote while it ran, makes the verdict *failed* with the files named.
 fn refuse_edited_tests(root: &Path, graded: &mut Graded) -> Result<()> {
     let folder = format!("tests/ch{:02}/", graded.exercise.chapter);
-    let edited: Vec<String> = crate::checksums::changed(root)?
-        .into_iter()
-        .filter(|path| path.starts_with(&folder))
-        .collect();
+    let edited = crate::checksums::changed(root, &folder)?;
     if !edited.is_empty() {
         graded.outcome.verdict = Verdict::Failed {
             reason: format!("{EDITED_TESTS}\n  {}", edited.join("\n  ")),

@@ -213,16 +213,10 @@ fn blocked_writer(capacity: usize) -> Result<(String, String, usize, Duration)> 
     })?; // the closure owned the parent's copy of write_end, and fork dropped it
     std::thread::sleep(Duration::from_millis(200));
     let state = loop {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.pid()))?;
-        let state = stat
-            .rsplit(") ")
-            .next()
-            .and_then(|s| s.split(' ').next())
-            .unwrap_or("?")
-            .to_owned();
+        let state = support::proc::open(child.pid().as_raw())?.stat()?.state;
         let full = bytes_waiting(&read_end)? == capacity;
-        if (full && state == "S") || start.elapsed() > Duration::from_secs(10) {
-            break state;
+        if (full && state == 'S') || start.elapsed() > Duration::from_secs(10) {
+            break state.to_string();
         }
         std::thread::sleep(Duration::from_millis(10));
     };
