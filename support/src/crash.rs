@@ -69,12 +69,27 @@ pub struct Finished {
     pub stdout: String,
     pub stderr: String,
     pub elapsed: Duration,
+    /// What a re-run test reported on its sealed channel (see [`crate::sealed`]): its `ok`,
+    /// its [`report`]s and its panics. Empty for other runs.
+    pub reports: Vec<String>,
 }
 
 /// Runs `command` with stdout and stderr captured, in a process group of its own, killing
 /// it if it runs past `limit`. Whether it finished or not, the whole group is killed
 /// afterwards: a child it forked and never ended cannot outlive the run.
 pub fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
+    run_sealed(command, limit, None)
+}
+
+/// [`run`], and with a [`Seal`](crate::sealed::Seal): the child's sealed reports too.
+fn run_sealed(
+    command: &mut Command,
+    limit: Duration,
+    mut seal: Option<crate::sealed::Seal>,
+) -> io::Result<Finished> {
+    if let Some(seal) = &seal {
+        seal.hand_to(command);
+    }
     let mut out = capture_file()?;
     let mut err = capture_file()?;
     let start = Instant::now();
@@ -122,6 +137,10 @@ pub fn run(command: &mut Command, limit: Duration) -> io::Result<Finished> {
         stdout: read_back(&mut out)?,
         stderr: read_back(&mut err)?,
         elapsed,
+        reports: match seal.as_mut() {
+            Some(seal) => seal.reports()?,
+            None => Vec::new(),
+        },
     })
 }
 
@@ -144,14 +163,16 @@ pub fn run_self(args: &[&str], limit: Duration) -> io::Result<Finished> {
 ///
 /// Use it for a test that forks: libtest runs tests on threads, and forking from a
 /// multi-threaded process is only safe for async-signal-safe code. In the re-run, the test
-/// is the only one running, and [`is_rerun`] tells it to do the real work.
+/// is the only one running, and [`is_rerun`] tells it to do the real work. It reports
+/// back on a sealed channel ([`crate::sealed`]), never through what it prints.
 pub fn rerun_test(test: &str, limit: Duration) -> io::Result<Finished> {
     let exe = std::env::current_exe()?;
-    run(
+    run_sealed(
         Command::new(exe)
             .args(["--exact", test, "--nocapture", "--test-threads=1"])
             .env(RERUN_ENV, "1"),
         limit,
+        Some(crate::sealed::Seal::new()?),
     )
 }
 
@@ -163,8 +184,15 @@ pub fn rerun_test(test: &str, limit: Duration) -> io::Result<Finished> {
 /// own. `on_timeout` says what probably makes the code hang.
 pub fn isolated_test(test: &str, limit: Duration, on_timeout: &str) -> Finished {
     let run = rerun_test(test, limit).expect("start a copy of the test binary");
+    let passed = crate::sealed::passed(&run.reports).any(|t| t == test);
     match run.ending {
-        Ending::Exited(0) => run,
+        Ending::Exited(0) if passed => run,
+        Ending::Exited(0) => panic!(
+            "{}\n(the isolated run of this test exited with status 0 before the test \
+             finished: does your code call std::process::exit? What it printed:)\n{}",
+            panic_message(&run).unwrap_or_default(),
+            indented(&run)
+        ),
         Ending::TimedOut => panic!(
             "your code did not finish within {limit:?} and was killed: {on_timeout}\n\
              (what the isolated run of this test printed:)\n{}",
@@ -181,36 +209,66 @@ pub fn isolated_test(test: &str, limit: Duration, on_timeout: &str) -> Finished 
     }
 }
 
-/// The first panic a run printed: `panicked at <where>:` and the message's lines, up to
-/// libtest's `note:` (a panic's message may take several lines, as `assert_eq!`'s does).
+/// The first panic of a run: `panicked at <where>:` and the message's lines — as sealed
+/// by a re-run test, or else as printed, up to libtest's `note:` (a panic's message may
+/// take several lines, as `assert_eq!`'s does).
 pub fn panic_message(run: &Finished) -> Option<String> {
+    if let Some(sealed) = crate::sealed::panics(&run.reports).next() {
+        return Some(short_location(sealed));
+    }
     let mut lines = run.stderr.lines().chain(run.stdout.lines());
     let header =
         lines.find(|line| line.starts_with("thread '") && line.contains(" panicked at "))?;
-    let at = &header[header.find(" panicked at ")? + 1..];
-    // A test compiled into a crate names its file `<crate>/src/../../../tests/...`.
-    let at = at.find("src/../../../").map_or(at.to_owned(), |cut| {
-        format!("panicked at {}", &at[cut + "src/../../../".len()..])
-    });
     let message: Vec<&str> = lines
         .take_while(|line| !line.starts_with("note: ") && !line.starts_with("stack backtrace:"))
         .collect();
-    Some(format!("{at}\n{}", message.join("\n").trim_end()))
+    Some(short_location(&format!(
+        "{header}\n{}",
+        message.join("\n").trim_end()
+    )))
 }
-/// In an isolated re-run of a test: prints `value` under `label` on stdout, for the
-/// calling test to find with [`reported`] in what the copy printed.
+
+/// `thread '…' panicked at <where>:\n<message>` as `panicked at <where>:\n<message>`, with
+/// a test's file named from the repository's root: a test compiled into a crate names it
+/// `<crate>/src/../../../tests/...`.
+fn short_location(panic: &str) -> String {
+    let at = panic
+        .find("panicked at ")
+        .map_or(panic, |start| &panic[start..]);
+    match at.find("src/../../../") {
+        Some(cut) if !at[..cut].contains('\n') => {
+            format!("panicked at {}", &at[cut + "src/../../../".len()..])
+        }
+        _ => at.to_owned(),
+    }
+}
+
+/// In an isolated re-run of a test: reports `value` under `label` on the sealed channel,
+/// for the calling test to find with [`reported`]. Code under test that prints the same
+/// words reports nothing.
 pub fn report(label: &str, value: impl std::fmt::Display) {
-    // libtest may have printed the test's name on the same line: the marker is unique.
-    println!("\n@@{label} {value}");
+    let line = format!("@@{label} {value}");
+    if !crate::sealed::send(&line) {
+        println!("\n{line} (not sealed: this run was not started by `rerun_test`)");
+    }
+}
+
+/// The labels of a run's [`report`]s, in the order they came (a label twice means two
+/// processes ran the reporting code).
+pub fn report_labels(run: &Finished) -> Vec<&str> {
+    run.reports
+        .iter()
+        .filter_map(|line| line.strip_prefix("@@")?.split(' ').next())
+        .collect()
 }
 
 /// What the isolated copy [`report`]ed under `label`; panics, showing what the copy
 /// printed, when it reported nothing under that label.
 pub fn reported<'a>(run: &'a Finished, label: &str) -> &'a str {
     let marker = format!("@@{label} ");
-    run.stdout
-        .lines()
-        .find_map(|line| Some(&line[line.find(&marker)? + marker.len()..]))
+    run.reports
+        .iter()
+        .find_map(|line| line.strip_prefix(&marker))
         .unwrap_or_else(|| panic!("the isolated run reported no {label:?}:\n{}", indented(run)))
 }
 
@@ -249,7 +307,7 @@ pub fn signal_meaning(signal: i32) -> &'static str {
 
 /// An open, already-deleted temporary file: mode 0600, created exclusively, and gone from
 /// the file system as soon as it is opened, so nothing is left behind even on a crash.
-fn capture_file() -> io::Result<File> {
+pub(crate) fn capture_file() -> io::Result<File> {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let path = std::env::temp_dir().join(format!(
         "support-crash-{}-{}",
@@ -319,6 +377,28 @@ mod tests {
     }
 
     #[test]
+    fn a_sealed_panic_comes_before_anything_printed() {
+        let run = Finished {
+            ending: Ending::Signaled {
+                signal: 6,
+                core_dumped: false,
+            },
+            stdout: String::new(),
+            stderr: "thread 'x' panicked at fake.rs:1:1:\nprinted by the code\n".into(),
+            elapsed: Duration::ZERO,
+            reports: vec![
+                "panic thread 'grading::a::b' panicked at ex/src/../../../tests/ch05/a.rs:3:5:\n\
+                 the real one"
+                    .into(),
+            ],
+        };
+        assert_eq!(
+            panic_message(&run).unwrap(),
+            "panicked at tests/ch05/a.rs:3:5:\nthe real one"
+        );
+    }
+
+    #[test]
     fn finds_the_first_panic_message() {
         let run = Finished {
             ending: Ending::Exited(101),
@@ -328,6 +408,7 @@ mod tests {
                      note: run with `RUST_BACKTRACE=1`\n"
                 .into(),
             elapsed: Duration::ZERO,
+            reports: Vec::new(),
         };
         assert_eq!(
             panic_message(&run).unwrap(),

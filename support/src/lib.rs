@@ -15,6 +15,7 @@
 //! - [`cpuchart`]: per-core utilisation drawn in the terminal and as an SVG file;
 //! - [`cpustat`]: how busy each core was, sampled over time from `/proc/stat`;
 //! - [`crash`]: running what may crash in a subprocess and naming how it ended;
+//! - [`sealed`]: test results (passes, reports, panics) that the code under test cannot forge;
 //! - [`rendezvous`]: a meeting point with a deadline, proving threads ran at the same time;
 //! - [`seeded`]: fresh, replayable seeds for tests that a table of answers must not pass;
 //! - [`cleanup`]: named IPC objects (files, FIFOs, sockets, shm, queues) removed on exit,
@@ -41,6 +42,7 @@ pub mod maps;
 pub mod names;
 pub mod proc;
 pub mod rendezvous;
+pub mod sealed;
 pub mod seeded;
 #[cfg(feature = "testing")]
 pub mod sigint;

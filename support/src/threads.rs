@@ -41,6 +41,10 @@ pub struct Blocked {
     /// The system call's number (x86-64: 202 is `futex`, 7 is `poll`, 0 is `read`);
     /// -1 when the task is in the kernel for another reason (a page fault, a signal).
     pub syscall: i64,
+    /// The system call's six arguments as the registers held them (unused ones are
+    /// whatever was left there); all 0 outside a system call. The first is the descriptor
+    /// for `read`, `write` and `accept`; the fourth is `futex`'s timeout pointer.
+    pub arguments: [u64; 6],
     /// The user stack pointer at the system call.
     pub sp: u64,
     /// The user program counter: the instruction after the system call.
@@ -63,10 +67,22 @@ pub fn blocked_in_of(pid: i32, tid: i32) -> std::io::Result<Option<Blocked>> {
     }
     let hex = |s: &str| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok();
     let syscall = fields[0].parse().ok();
+    // `<nr> <six arguments> <sp> <pc>`, or `-1 <sp> <pc>` outside a system call.
+    let mut arguments = [0u64; 6];
+    if fields.len() >= 9 {
+        for (argument, field) in arguments.iter_mut().zip(&fields[1..7]) {
+            *argument = hex(field).unwrap_or(0);
+        }
+    }
     let sp = hex(fields[fields.len() - 2]);
     let pc = hex(fields[fields.len() - 1]);
     Ok(match (syscall, sp, pc) {
-        (Some(syscall), Some(sp), Some(pc)) => Some(Blocked { syscall, sp, pc }),
+        (Some(syscall), Some(sp), Some(pc)) => Some(Blocked {
+            syscall,
+            arguments,
+            sp,
+            pc,
+        }),
         _ => None,
     })
 }

@@ -31,6 +31,7 @@ const ADDRESSES: &[(&str, &str, u64)] = &[
 
 #[test]
 fn classifies_the_fixtures() {
+    let _graded = support::sealed::graded();
     let mut report = String::new();
     for (name, exe, text) in super::FIXTURES {
         let maps = super::reference_lines(text);
@@ -81,6 +82,7 @@ fn classifies_the_fixtures() {
 /// anonymous mapping — and not in `[heap]`, which only the main thread's malloc grows.
 #[test]
 fn classifies_a_worker_threads_allocation() {
+    let _graded = support::sealed::graded();
     let (sent, received) = std::sync::mpsc::channel();
     let (release, wait) = std::sync::mpsc::channel::<()>();
     let worker = std::thread::spawn(move || {
@@ -118,6 +120,7 @@ fn classifies_a_worker_threads_allocation() {
 
 #[test]
 fn classifies_addresses_of_this_process() {
+    let _graded = support::sealed::graded();
     let large = black_box(vec![1u8; 4 << 20]);
     let local = black_box(7u64);
     COUNTER.fetch_add(1, Ordering::Relaxed);

@@ -3,6 +3,7 @@ use crate::region_sizes::region_sizes;
 
 #[test]
 fn sizes_the_fixtures() {
+    let _graded = support::sealed::graded();
     let mut report = String::new();
     for (name, exe, text) in super::FIXTURES {
         let maps = super::reference_lines(text);
@@ -16,6 +17,7 @@ fn sizes_the_fixtures() {
 
 #[test]
 fn sizes_this_process() {
+    let _graded = support::sealed::graded();
     let (text, exe) = super::live();
     let maps = super::reference_lines(&text);
     let sizes = region_sizes(&maps, &exe);

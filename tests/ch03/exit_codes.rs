@@ -21,6 +21,7 @@ fn no_child_left() -> bool {
 
 #[test]
 fn collects_codes_in_child_order() {
+    let _graded = support::sealed::graded();
     if support::crash::is_rerun() {
         let first = nix::unistd::getpid();
         let codes = collect_exit_codes(&CODES);
@@ -40,6 +41,7 @@ fn collects_codes_in_child_order() {
 
 #[test]
 fn handles_no_child_and_one_child() {
+    let _graded = support::sealed::graded();
     if support::crash::is_rerun() {
         let first = nix::unistd::getpid();
         for (label, codes) in [("NONE", &[][..]), ("ONE", &[7]), ("ZERO", &[0, 0])] {
@@ -74,6 +76,7 @@ const LONG: [u8; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
 
 #[test]
 fn reports_a_killed_child_as_minus_its_signal() {
+    let _graded = support::sealed::graded();
     if support::crash::is_rerun() {
         let killer = std::thread::spawn(kill_first_child);
         let first = nix::unistd::getpid();
@@ -129,6 +132,7 @@ const FAIL_AT: usize = 3;
 
 #[test]
 fn waits_for_the_children_made_when_fork_fails() {
+    let _graded = support::sealed::graded();
     if support::crash::is_rerun() {
         FORKS.store(0, Ordering::SeqCst);
         FAIL_FORK_AT.store(FAIL_AT, Ordering::SeqCst);

@@ -10,6 +10,7 @@ const SEEDS: std::ops::RangeInclusive<u64> = 1..=6;
 
 #[test]
 fn predicts_generated_programs() {
+    let _graded = support::sealed::graded();
     let mut report = String::new();
     for seed in SEEDS {
         let program = generate(seed);
@@ -45,6 +46,7 @@ fn base_seed() -> u64 {
 
 #[test]
 fn predictions_match_a_real_run() {
+    let _graded = support::sealed::graded();
     if support::crash::is_rerun() {
         let base = base_seed();
         super::report("BASE", base);

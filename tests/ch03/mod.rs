@@ -29,16 +29,12 @@ pub fn isolated(path: &str) -> Finished {
         "does every child end (child_body never returns), does the parent wait for each \
          child exactly once, and is every pipe's write end closed so its reader sees the end?",
     );
+    let mut labels = support::crash::report_labels(&run);
     assert!(
-        !run.stdout.contains("@@A_CHILD_RETURNED"),
+        !labels.contains(&"A_CHILD_RETURNED"),
         "a forked child returned from your function into the test's own code. Does every \
          child end with `_exit` (`child_body` does), never returning or falling through?"
     );
-    let mut labels: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter_map(|line| line[line.find("@@")? + 2..].split(' ').next())
-        .collect();
     labels.sort();
     for pair in labels.windows(2) {
         assert!(

@@ -21,6 +21,7 @@ type Case<'a> = (&'a str, &'a [&'a [&'a str]], &'a str);
 
 #[test]
 fn runs_pipelines() {
+    let _graded = support::sealed::graded();
     let report = within(Duration::from_secs(5), pipelines_report);
     support::assert_graded_snapshot!("ch03-pipeline-cases", report);
 }
@@ -79,6 +80,7 @@ fn pipelines_report() -> String {
 
 #[test]
 fn runs_stages_at_once_and_waits_for_each() {
+    let _graded = support::sealed::graded();
     // Three stages that each sleep 0.4 s: one after another would take 1.2 s.
     let start = Instant::now();
     let sleepy: &[&[&str]] = &[&["sleep", "0.4"], &["sleep", "0.4"], &["sleep", "0.4"]];
@@ -127,6 +129,7 @@ const FAILING: [(&str, &[&[&str]]); 2] = [
 
 #[test]
 fn leaves_no_stage_behind_when_one_fails() {
+    let _graded = support::sealed::graded();
     if support::crash::is_rerun() {
         // Only here, alone in its process, may the test ask for *any* child.
         for (index, (_, stages)) in FAILING.iter().enumerate() {

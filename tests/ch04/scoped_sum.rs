@@ -16,6 +16,7 @@ fn plain_sum(chunk: &[u64]) -> u64 {
 
 #[test]
 fn splits_into_chunks_and_adds_them_up() {
+    let _graded = support::sealed::graded();
     let cases: &[(&str, Vec<u64>, usize)] = &[
         ("1..=10 in 4 threads", (1..=10).collect(), 4),
         (
@@ -48,6 +49,7 @@ fn splits_into_chunks_and_adds_them_up() {
 
 #[test]
 fn the_threads_run_at_the_same_time_and_borrow_the_callers_data() {
+    let _graded = support::sealed::graded();
     // Fresh values each run, so no table copied from the snapshot fits.
     let seed = seeded::fresh();
     let mut rng = Rng::new(seed);

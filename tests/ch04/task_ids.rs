@@ -6,6 +6,7 @@ use crate::task_ids::{TaskReport, current_tid, listed_tasks, spawn_and_report, w
 
 #[test]
 fn judges_made_up_reports() {
+    let _graded = support::sealed::graded();
     let report = |worker_tids: &[i32], listed: &[i32]| TaskReport {
         pid: 100,
         caller_tid: 105,
@@ -38,6 +39,7 @@ fn judges_made_up_reports() {
 
 #[test]
 fn reads_the_real_tids() {
+    let _graded = support::sealed::graded();
     assert_eq!(
         current_tid(),
         support::threads::tid(),
@@ -65,6 +67,7 @@ fn reads_the_real_tids() {
 
 #[test]
 fn spawned_workers_are_tasks_of_this_process() {
+    let _graded = support::sealed::graded();
     // A fresh number of workers each run; with this many, workers that did not wait would
     // mostly be gone before the list is read.
     let seed = support::seeded::fresh();
@@ -110,6 +113,7 @@ const UNREADABLE: &str =
 
 #[test]
 fn an_unreadable_list_is_an_error_and_releases_the_workers() {
+    let _graded = support::sealed::graded();
     if !is_rerun() {
         // Running out of file descriptors is set up in a fresh copy of this test binary,
         // where it cannot disturb other tests.

@@ -11,6 +11,7 @@ use crate::child_result::{JobError, PANICKED, outcome, run_in_child};
 
 #[test]
 fn turns_wait_statuses_into_results() {
+    let _graded = support::sealed::graded();
     let pid = Pid::from_raw(4242);
     let cases = [
         ("exited with 0", WaitStatus::Exited(pid, 0)),
@@ -36,6 +37,7 @@ fn turns_wait_statuses_into_results() {
 
 #[test]
 fn turns_fresh_statuses_into_results() {
+    let _graded = support::sealed::graded();
     // Fresh PIDs, codes and signals each run: no table copied from the snapshot fits.
     let seed = seeded::fresh();
     let mut rng = Rng::new(seed);
@@ -103,6 +105,7 @@ fn quietly() {
 
 #[test]
 fn runs_real_jobs_in_children() {
+    let _graded = support::sealed::graded();
     if !is_rerun() {
         // libtest runs tests on threads; forking is done in a fresh copy of this test
         // binary that runs this one test alone.
@@ -200,6 +203,7 @@ const SYSTEM: &str = "grading::child_result::failed_fork_and_failed_wait_are_sys
 
 #[test]
 fn failed_fork_and_failed_wait_are_system_errors() {
+    let _graded = support::sealed::graded();
     if !is_rerun() {
         support::crash::isolated_test(
             SYSTEM,

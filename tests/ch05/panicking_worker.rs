@@ -14,6 +14,7 @@ const MEET_WITHIN: Duration = Duration::from_secs(3);
 
 #[test]
 fn reads_every_kind_of_payload() {
+    let _graded = support::sealed::graded();
     let formatted = format!("bad input {}", 7);
     assert_eq!(panic_message(&"disk full"), "disk full");
     assert_eq!(panic_message(&formatted), "bad input 7");
@@ -22,6 +23,7 @@ fn reads_every_kind_of_payload() {
 
 #[test]
 fn reports_which_worker_failed() {
+    let _graded = support::sealed::graded();
     let names = Arc::new(Mutex::new(Vec::new()));
     // Every worker waits here until all six are running at the same time.
     let meeting = Arc::new(Rendezvous::new(6, MEET_WITHIN));
@@ -75,6 +77,7 @@ fn reports_which_worker_failed() {
 
 #[test]
 fn reports_fresh_failures() {
+    let _graded = support::sealed::graded();
     // A fresh mix of jobs each run: no table copied from the snapshot fits.
     let seed = seeded::fresh();
     let mut rng = Rng::new(seed);
@@ -129,6 +132,7 @@ fn reports_fresh_failures() {
 
 #[test]
 fn a_worker_that_cannot_start_is_a_failure() {
+    let _graded = support::sealed::graded();
     // On this test's helper thread, creating a thread fails with EAGAIN ("Resource
     // temporarily unavailable"), as it does when the process limit is reached.
     let results = super::without_new_tasks(|| run_workers(vec![Box::new(|| 1), Box::new(|| 2)]));

@@ -51,6 +51,7 @@ const WORKLOADS: [Workload; 5] = [
 
 #[test]
 fn chooses_for_each_workload() {
+    let _graded = support::sealed::graded();
     let report: String = WORKLOADS
         .iter()
         .map(|w| format!("{}: {:?}\n", w.name, choose(w)))
@@ -233,11 +234,12 @@ const LIVE: &str = "grading::threads_or_processes::choices_hold_up_when_measured
 
 #[test]
 fn choices_hold_up_when_measured() {
+    let _graded = support::sealed::graded();
     if !is_rerun() {
         let choices: Vec<Choice> = WORKLOADS.iter().map(choose).collect();
         support::crash::isolated_test(
             LIVE,
-            Duration::from_secs(15),
+            Duration::from_secs(8),
             &format!("your choices {choices:?} did not hold up when run"),
         );
         return;

@@ -120,6 +120,7 @@ const CHANGES: &[(&str, u64, u64, u64, u64, Kind)] = &[
 
 #[test]
 fn parses_status_fixtures() {
+    let _graded = support::sealed::graded();
     let mut report = String::new();
     for (what, text, expected) in STATUS {
         let yours = parse_status(text);
@@ -134,6 +135,7 @@ fn parses_status_fixtures() {
 
 #[test]
 fn parses_schedstat_fixtures() {
+    let _graded = support::sealed::graded();
     for (what, text, expected) in SCHEDSTAT {
         assert_eq!(
             parse_schedstat(text),
@@ -145,6 +147,7 @@ fn parses_schedstat_fixtures() {
 
 #[test]
 fn classifies_worked_examples() {
+    let _graded = support::sealed::graded();
     let mut report = String::new();
     for &(what, voluntary, involuntary, cpu_ms, wall_ms, expected) in CHANGES {
         let change = Counters {
@@ -165,6 +168,7 @@ fn classifies_worked_examples() {
 
 #[test]
 fn a_missing_task_is_an_error() {
+    let _graded = support::sealed::graded();
     let pid = std::process::id() as i32;
     // TIDs are at most 2^22 (PID_MAX_LIMIT), so this one never exists.
     let error = read(pid, i32::MAX).expect_err("there is no task i32::MAX");
@@ -196,6 +200,7 @@ impl Drop for Release<'_> {
 
 #[test]
 fn classifies_live_threads_on_one_cpu() {
+    let _graded = support::sealed::graded();
     let pid = std::process::id() as i32;
     let cpu = support::affinity::two_cpus().expect("a CPU").0;
     let (naps, nap) = (30u64, Duration::from_millis(2));

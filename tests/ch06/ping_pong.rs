@@ -102,6 +102,7 @@ fn check_samples(samples: &[Sample], cpu_a: usize, cpu_b: usize, what: &str) -> 
 
 #[test]
 fn ping_makes_round_trips_against_the_tests_b() {
+    let _graded = support::sealed::graded();
     let (cpu_a, cpu_b) = affinity::two_cpus().expect("CPUs");
     let (from_a, mut to_b) = io::pipe().expect("pipe");
     let (mut from_b, to_a) = io::pipe().expect("pipe");
@@ -149,6 +150,7 @@ fn ping_makes_round_trips_against_the_tests_b() {
 
 #[test]
 fn pong_answers_the_tests_a_from_its_cpu() {
+    let _graded = support::sealed::graded();
     let (cpu_a, cpu_b) = affinity::two_cpus().expect("CPUs");
     let (mut from_a, mut to_b) = io::pipe().expect("pipe");
     let (mut from_b, mut to_a) = io::pipe().expect("pipe");
@@ -208,6 +210,7 @@ fn run_whole(cpu_a: usize, cpu_b: usize, what: &str) -> Duration {
 
 #[test]
 fn whole_ping_pong_on_one_cpu() {
+    let _graded = support::sealed::graded();
     let cpu = affinity::two_cpus().expect("CPUs").0;
     let median = run_whole(cpu, cpu, "both ends on one CPU");
     // On one core a round trip is two switches, a few µs on most machines; 50 ms allows
@@ -247,6 +250,7 @@ fn properties(result: &crate::ping_pong::PingPong, cpu_a: usize, cpu_b: usize) -
 
 #[test]
 fn whole_ping_pong_on_two_cpus() {
+    let _graded = support::sealed::graded();
     let (cpu_a, cpu_b) = affinity::two_cpus().expect("CPUs");
     let what = "the ends on two CPUs";
     let result = std::thread::spawn(move || ping_pong(cpu_a, cpu_b, ROUNDS))

@@ -7,6 +7,7 @@ use crate::lost_update::Counter;
 
 #[test]
 fn one_thread_adds_and_updates() {
+    let _graded = support::sealed::graded();
     let counter = Counter::new(5);
     counter.add(3);
     assert_eq!(counter.get(), 8, "5, then add(3)");
@@ -35,6 +36,7 @@ fn together(threads: usize, times: u64, work: impl Fn() + Sync) {
 
 #[test]
 fn many_threads_adding_lose_nothing() {
+    let _graded = support::sealed::graded();
     // Many runs of several threads adding at once. A load then a store loses some of the
     // additions in almost every run on more than one core.
     let (threads, times) = (4, 100_000);
@@ -52,6 +54,7 @@ fn many_threads_adding_lose_nothing() {
 
 #[test]
 fn an_update_overtaken_by_another_is_not_lost() {
+    let _graded = support::sealed::graded();
     // The worst moment, forced rather than hoped for: thread A's change waits, between your
     // read and your write, until thread B has finished a whole update of its own. An update
     // that writes back what it computed from a stale read loses B's update on every run.
@@ -122,6 +125,7 @@ fn wait_until_b_is_done_or_waits(b: i32, b_started: &AtomicBool, b_done: &mpsc::
 
 #[test]
 fn many_threads_updating_lose_nothing() {
+    let _graded = support::sealed::graded();
     // Many threads updating at once, each change a little slow, so reads and writes of
     // different threads cross often; each update must be counted once and return the value
     // it replaced.
@@ -157,6 +161,7 @@ fn many_threads_updating_lose_nothing() {
 
 #[test]
 fn totals_for_fixed_thread_counts() {
+    let _graded = support::sealed::graded();
     // Each thread count starts from 0 and every thread adds (or updates) the same number
     // of times, so a counter that loses nothing always ends on the same totals.
     let mut report = String::from("add(1), each thread 50000 times:\n");

@@ -12,6 +12,7 @@ const PATIENCE: Duration = Duration::from_secs(5);
 
 #[test]
 fn try_acquire_counts_permits() {
+    let _graded = support::sealed::graded();
     let semaphore = Semaphore::new(2);
     let taken: Vec<bool> = (0..3).map(|_| semaphore.try_acquire()).collect();
     assert_eq!(
@@ -67,6 +68,7 @@ fn within_patience(hang: &str, work: impl FnOnce() + Send + 'static) {
 
 #[test]
 fn a_waiter_sleeps_until_a_permit_is_free() {
+    let _graded = support::sealed::graded();
     // A thread in acquire with no permit free must sleep on the condition variable, not
     // spin or yield in a loop: looked at 30 times over 300 ms it is asleep (state S) nearly
     // every time, and it uses almost no CPU. A spinning waiter burns a core's worth, or on
@@ -106,6 +108,7 @@ fn a_waiter_sleeps_until_a_permit_is_free() {
 
 #[test]
 fn release_wakes_the_waiters() {
+    let _graded = support::sealed::graded();
     within_patience(
         "threads waiting in acquire were never woken after release (does release notify?)",
         || {
@@ -136,6 +139,7 @@ fn release_wakes_the_waiters() {
 
 #[test]
 fn n_permits_let_n_threads_in_at_once() {
+    let _graded = support::sealed::graded();
     // Each holder waits in a rendezvous that only `permits` threads together can pass:
     // a semaphore that lets in fewer at a time makes the rendezvous time out.
     for permits in [2, 3] {
@@ -160,6 +164,7 @@ fn n_permits_let_n_threads_in_at_once() {
 
 #[test]
 fn never_more_holders_than_permits() {
+    let _graded = support::sealed::graded();
     within_patience(
         "the stress run did not finish: a thread waits in acquire while a permit is free",
         || {
@@ -275,6 +280,7 @@ fn holders(permits: usize) -> (usize, bool) {
 
 #[test]
 fn most_holders_at_once() {
+    let _graded = support::sealed::graded();
     let (report_tx, report_rx) = mpsc::channel();
     within_patience(
         "six threads taking turns with permits did not finish: a thread waits in acquire \

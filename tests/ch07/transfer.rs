@@ -9,6 +9,7 @@ use crate::transfer::{Bank, TransferError};
 
 #[test]
 fn transfers_move_money_or_say_why_not() {
+    let _graded = support::sealed::graded();
     let bank = Bank::new(&[100, 50, 0]);
     assert_eq!(
         bank.transfer(0, 2, 30),
@@ -70,6 +71,7 @@ const OPPOSITE: &str = "grading::transfer::opposite_transfers_finish_and_keep_ev
 
 #[test]
 fn opposite_transfers_finish_and_keep_every_coin() {
+    let _graded = support::sealed::graded();
     if !is_rerun() {
         // A deadlock would hang this test for ever: run it in a copy that can be killed.
         support::crash::isolated_test(
@@ -158,6 +160,7 @@ fn transfer_within(
 
 #[test]
 fn a_fixed_set_of_transfers() {
+    let _graded = support::sealed::graded();
     let bank = Arc::new(Bank::new(&[100, 50, 0, 7]));
     let mut report = String::from("start: [100, 50, 0, 7]\n");
     let transfers = [

@@ -32,6 +32,7 @@ fn check_shape(body: &[Op]) -> Result<(), String> {
 
 #[test]
 fn the_body_is_straight_line_code() {
+    let _graded = support::sealed::graded();
     let body = locked_increment(0, 1);
     if let Err(problem) = check_shape(&body) {
         panic!("locked_increment(0, 1) gave {body:?}: {problem}");
@@ -40,6 +41,7 @@ fn the_body_is_straight_line_code() {
 
 #[test]
 fn no_update_is_lost() {
+    let _graded = support::sealed::graded();
     let seed = fresh();
     let mut rng = Rng::new(seed);
     let modes = [
@@ -68,6 +70,7 @@ fn no_update_is_lost() {
 
 #[test]
 fn exact_totals_for_fixed_runs() {
+    let _graded = support::sealed::graded();
     // A body that loses no update always ends on threads × times, whatever the schedule:
     // the report holds only those totals.
     let (times, x, lock) = (5_000, 1, 2);

@@ -80,6 +80,7 @@ fn check(work: Work, runner: Runner, expected: Speedup, evidence: &str) {
 
 #[test]
 fn cpu_bound_threads_under_the_gil_take_turns() {
+    let _graded = support::sealed::graded();
     let speedup = measured_speedup(Work::Cpu, Mode::DEFAULT_GIL);
     let report = run(Work::Cpu, Mode::DEFAULT_GIL, THREADS);
     // What the GIL guarantees by construction: one thread runs bytecode at a time. (The
@@ -100,6 +101,7 @@ fn cpu_bound_threads_under_the_gil_take_turns() {
 
 #[test]
 fn sleeping_threads_overlap_even_under_the_gil() {
+    let _graded = support::sealed::graded();
     let speedup = measured_speedup(Work::Sleep, Mode::DEFAULT_GIL);
     assert!(
         speedup > 1.4,
@@ -121,6 +123,7 @@ fn sleeping_threads_overlap_even_under_the_gil() {
 
 #[test]
 fn without_a_shared_lock_cpu_bound_copies_run_at_once() {
+    let _graded = support::sealed::graded();
     // How fast they go depends on idle cores, which a shared machine may not have; that
     // they are allowed to run at the same time is what the VM counts.
     let long_count = count_loop(0, 1_000_000);
@@ -143,6 +146,7 @@ fn without_a_shared_lock_cpu_bound_copies_run_at_once() {
 
 #[test]
 fn the_table_of_predictions() {
+    let _graded = support::sealed::graded();
     // Every case a learner is asked about, in a fixed order: the answers do not depend on
     // the machine, so the whole table is compared at once.
     let mut table = format!(

@@ -48,6 +48,7 @@ fn no_child_left() -> bool {
 
 #[test]
 fn children_run_at_once_and_results_come_back_in_order() {
+    let _graded = support::sealed::graded();
     if !is_rerun() {
         isolated("children_run_at_once_and_results_come_back_in_order");
         return;
@@ -90,6 +91,7 @@ fn children_run_at_once_and_results_come_back_in_order() {
 
 #[test]
 fn no_programs_no_children() {
+    let _graded = support::sealed::graded();
     if !is_rerun() {
         isolated("no_programs_no_children");
         return;
@@ -122,6 +124,7 @@ fn yes(property: bool) -> &'static str {
 
 #[test]
 fn fixed_programs_report() {
+    let _graded = support::sealed::graded();
     // Results that no exit status (0 to 255) can carry: a count above 255, a negative
     // number, one that needs more than 32 bits; and 0.
     let programs = [

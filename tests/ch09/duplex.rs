@@ -15,6 +15,7 @@ const ON_TIMEOUT: &str = "are the answers read while the requests are written (a
 
 #[test]
 fn answers_small_conversations() {
+    let _graded = support::sealed::graded();
     if is_rerun() {
         for (index, requests) in ["", "a", "hello, pipes!\n", "Mixed Case 123\n"]
             .iter()
@@ -42,6 +43,7 @@ fn answers_small_conversations() {
 
 #[test]
 fn converses_beyond_the_pipe_capacity_and_leaves_nothing() {
+    let _graded = support::sealed::graded();
     if is_rerun() {
         let seed = seeded::fresh();
         let mut rng = Rng::new(seed);

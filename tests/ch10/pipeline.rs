@@ -59,6 +59,7 @@ fn compute(n: u64) -> u64 {
 
 #[test]
 fn every_item_once_in_order() {
+    let _graded = support::sealed::graded();
     let seed = seeded::fresh();
     let mut rng = Rng::new(seed);
     for capacity in [0, 1, 4] {
@@ -94,6 +95,7 @@ fn every_item_once_in_order() {
 
 #[test]
 fn an_empty_input_ends_at_once() {
+    let _graded = support::sealed::graded();
     let outputs = within_patience("an empty input", || {
         let mut outputs = 0;
         pipeline(std::iter::empty::<String>(), parse, compute, 2, |_| {
@@ -116,10 +118,11 @@ struct Seen {
 /// count of this process's threads is not disturbed by other tests.
 #[test]
 fn each_stage_has_a_thread_and_none_is_left() {
+    let _graded = support::sealed::graded();
     if !support::crash::is_rerun() {
         support::crash::isolated_test(
             "grading::pipeline::each_stage_has_a_thread_and_none_is_left",
-            Duration::from_secs(15),
+            Duration::from_secs(8),
             "a stage waits for ever for a channel whose senders are not all dropped",
         );
         return;
@@ -189,6 +192,7 @@ fn each_stage_has_a_thread_and_none_is_left() {
 
 #[test]
 fn a_stuck_output_holds_the_input_back() {
+    let _graded = support::sealed::graded();
     // `output` stops at its first item until the test lets it go. A bounded pipeline can
     // then pull at most a few items per stage from the input before every stage waits.
     let capacity = 2;
@@ -252,6 +256,7 @@ fn a_stuck_output_holds_the_input_back() {
 
 #[test]
 fn words_through_three_stages() {
+    let _graded = support::sealed::graded();
     let words = "a pipeline keeps the order of its input when each stage has one thread";
     let input: Vec<String> = words.split(' ').map(str::to_owned).collect();
     let report = within_patience("a sentence", move || {

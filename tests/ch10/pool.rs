@@ -44,6 +44,7 @@ fn within_patience<R: Send + 'static>(what: &str, work: impl FnOnce() -> R + Sen
 
 #[test]
 fn drop_waits_for_every_queued_job() {
+    let _graded = support::sealed::graded();
     let (done, size, jobs) = within_patience("12 slow jobs on 2 workers", || {
         let done = Arc::new(AtomicUsize::new(0));
         let pool = ThreadPool::new(2);
@@ -67,6 +68,7 @@ fn drop_waits_for_every_queued_job() {
 
 #[test]
 fn size_workers_run_jobs_at_the_same_time() {
+    let _graded = support::sealed::graded();
     for size in [2, 3] {
         let met = within_patience("jobs meeting at a rendezvous", move || {
             // Each job waits until `size` jobs are waiting together: only `size` workers
@@ -125,6 +127,7 @@ fn survive(size: usize, bad: usize, good: usize) -> (Vec<usize>, bool) {
 
 #[test]
 fn a_panicking_job_loses_no_worker_and_no_result() {
+    let _graded = support::sealed::graded();
     let (size, bad, good) = (2, 5, 20);
     let (got, met) = survive(size, bad, good);
     assert_eq!(
@@ -144,10 +147,11 @@ fn a_panicking_job_loses_no_worker_and_no_result() {
 /// A test re-run alone in its own process, so the count of threads is its own.
 #[test]
 fn drop_leaves_no_thread_behind() {
+    let _graded = support::sealed::graded();
     if !support::crash::is_rerun() {
         support::crash::isolated_test(
             "grading::pool::drop_leaves_no_thread_behind",
-            Duration::from_secs(15),
+            Duration::from_secs(8),
             "does dropping the pool close the queue before it joins the workers?",
         );
         return;
@@ -182,6 +186,7 @@ fn drop_leaves_no_thread_behind() {
 
 #[test]
 fn results_of_a_pool() {
+    let _graded = support::sealed::graded();
     let mut report = String::new();
     for (size, bad, good) in [(1, 1, 5), (2, 3, 10), (4, 8, 30)] {
         let (got, met) = survive(size, bad, good);

@@ -91,6 +91,7 @@ fn finished(done: mpsc::Receiver<io::Result<()>>, clients: usize) {
 
 #[test]
 fn a_client_is_served_while_others_have_yet_to_connect() {
+    let _graded = support::sealed::graded();
     // serve(listener, 3): client 0 connects and asks before clients 1 and 2 exist. A server
     // that accepts all 3 before serving anyone waits in accept for a client that comes only
     // after client 0's answer.
@@ -126,10 +127,11 @@ fn a_client_is_served_while_others_have_yet_to_connect() {
 /// this process's threads is not disturbed by other tests.
 #[test]
 fn fifty_waiting_clients_one_server_thread() {
+    let _graded = support::sealed::graded();
     if !support::crash::is_rerun() {
         support::crash::isolated_test(
             "grading::server::fifty_waiting_clients_one_server_thread",
-            Duration::from_secs(20),
+            Duration::from_secs(8),
             "the server waits on one client while the others wait on it",
         );
         return;
@@ -175,6 +177,7 @@ fn fifty_waiting_clients_one_server_thread() {
 
 #[test]
 fn lines_in_pieces_and_in_bunches() {
+    let _graded = support::sealed::graded();
     // Requests arrive cut anywhere, and several at once: a server answers whole lines.
     let seed = seeded::fresh();
     let mut rng = Rng::new(seed);
@@ -210,6 +213,7 @@ fn lines_in_pieces_and_in_bunches() {
 
 #[test]
 fn a_conversation() {
+    let _graded = support::sealed::graded();
     let (port, done) = start(3);
     let mut clients: Vec<Client> = (0..3).map(|id| Client::connect(id, port)).collect();
     let mut report = String::new();

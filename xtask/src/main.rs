@@ -19,6 +19,7 @@ mod progress;
 mod reset;
 mod runner;
 mod sandbox;
+mod stuck;
 mod test;
 mod verify;
 mod watch;

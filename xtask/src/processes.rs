@@ -2,6 +2,7 @@
 //! one was doing, and sweeping every descendant away afterwards.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::time::Duration;
 
 use nix::sys::signal::{Signal, kill};
@@ -20,9 +21,6 @@ pub fn descendants() -> Vec<Process> {
         .collect()
 }
 
-/// Stops a runaway tree at once: SIGKILL to every descendant's process group (a test
-/// re-run in a group of its own, and what it forked) and to each descendant itself.
-/// [`sweep_descendants`] then catches any forked in between.
 /// The memory `members` hold in RAM together (resident set, from `/proc/<pid>/statm`), in
 /// MiB. Pages two processes share (after fork) count twice: an upper bound.
 pub fn resident_mib(members: &[Process]) -> u64 {
@@ -48,6 +46,9 @@ pub fn describe(process: &Process) -> String {
     format!("{command} (pid {})", process.pid)
 }
 
+/// Stops a runaway tree at once: SIGKILL to every descendant's process group (a test
+/// re-run in a group of its own, and what it forked) and to each descendant itself.
+/// [`sweep_descendants`] then catches any forked in between.
 pub fn kill_tree() {
     let tree = descendants_of(std::process::id() as i32);
     for &pid in &tree {
@@ -62,58 +63,26 @@ pub fn kill_tree() {
     }
 }
 
-/// Says whether processes that ran out of time were spinning (using the CPU all along:
-/// an endless loop) or blocked (waiting: a deadlock, a pipe nobody writes to, a child
-/// that never exits), and what each thread was waiting in.
-pub fn diagnose_hang(members: &[Process], elapsed: Duration) -> String {
-    let ticks_per_second = procfs::ticks_per_second() as f64;
-    let mut cpu_seconds = 0.0;
-    let mut waits: Vec<String> = Vec::new();
-    let mut running = false;
-    for process in members {
-        if let Ok(stat) = process.stat() {
-            cpu_seconds += (stat.utime + stat.stime) as f64 / ticks_per_second;
-        }
-        for task in process.tasks().into_iter().flatten().flatten() {
-            let Ok(stat) = task.stat() else { continue };
-            running |= stat.state == 'R';
-            let channel =
-                std::fs::read_to_string(format!("/proc/{}/task/{}/wchan", task.pid, task.tid))
-                    .unwrap_or_default();
-            let waiting_in = describe_wait(stat.state, channel.trim());
-            if !waits.contains(&waiting_in) {
-                waits.push(waiting_in);
-            }
-        }
-    }
+/// Says whether a run that ran out of time was spinning (using the CPU all along: an
+/// endless loop) or waiting, from its learner threads only (see [`crate::stuck`]), and
+/// what each of them was doing.
+pub fn diagnose_hang(members: &[Process], elapsed: Duration, binary: &Path) -> String {
+    let look = crate::stuck::Look::take(members, binary);
+    let cpu_seconds = look.threads.iter().map(|t| t.cpu_ns).sum::<u64>() as f64 / 1e9;
+    let running = look.threads.iter().any(|t| t.state == 'R');
     // On a busy machine a spinning thread gets only its share of a CPU, but it is always
     // running or ready to run (state R); a blocked one never is.
     let busy = cpu_seconds / elapsed.as_secs_f64().max(0.001);
-    let verdict = if busy > 0.5 || running {
+    let cause = if busy > 0.5 || running {
         SPINNING
     } else {
-        BLOCKED
+        look.cause()
     };
     format!(
-        "{verdict} (CPU time {cpu_seconds:.1} s in {:.1} s of waiting; its threads were: {})",
+        "{cause} (its threads used {cpu_seconds:.1} s of CPU in {:.1} s.) Its threads: {}.",
         elapsed.as_secs_f64(),
-        waits.join("; ")
+        look.describe()
     )
-}
-
-/// A thread's state letter and kernel wait channel, in words.
-fn describe_wait(state: char, channel: &str) -> String {
-    let what = match channel {
-        c if c.contains("futex") => "waiting on a lock, a condition or a join (futex)",
-        c if c.contains("pipe") => "waiting on a pipe",
-        c if c.contains("do_wait") || c.contains("wait4") => "waiting for a child process to exit",
-        c if c.contains("sleep") => "sleeping",
-        c if c.contains("unix") || c.contains("sock") || c.contains("tcp") => "waiting on a socket",
-        _ if state == 'R' => "running",
-        "" | "0" => "waiting",
-        other => other,
-    };
-    what.to_owned()
 }
 
 /// Kills every descendant of this process and reaps them, so no exercise leaves a
@@ -180,9 +149,6 @@ pub fn signal_description(signal: i32) -> String {
 }
 
 const SPINNING: &str = "It was running (on a CPU, or ready for one), not waiting, when it was stopped: probably an endless loop.";
-const BLOCKED: &str = "It used almost no CPU, so it was stuck waiting: probably a deadlock (two locks taken \
-                       in opposite orders, a join on a thread that waits for you), or a read from a pipe or \
-                       a wait for a child that never comes.";
 
 #[cfg(test)]
 mod tests {
@@ -192,15 +158,5 @@ mod tests {
     fn signals_are_named() {
         assert!(signal_description(libc::SIGSEGV).starts_with("SIGSEGV (invalid memory reference"));
         assert!(signal_description(libc::SIGABRT).starts_with("SIGABRT"));
-    }
-
-    #[test]
-    fn waits_are_described() {
-        assert_eq!(
-            describe_wait('S', "futex_wait_queue"),
-            "waiting on a lock, a condition or a join (futex)"
-        );
-        assert_eq!(describe_wait('S', "pipe_read"), "waiting on a pipe");
-        assert_eq!(describe_wait('R', "0"), "running");
     }
 }

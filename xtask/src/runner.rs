@@ -8,7 +8,6 @@
 
 use std::collections::HashSet;
 use std::io::Read;
-use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -113,6 +112,12 @@ pub enum Verdict {
         limit: Duration,
         diagnosis: String,
     },
+    /// Every thread of the learner's code was blocked, using no CPU, for
+    /// [`crate::stuck::STALL`]: stopped then, without waiting for the time limit.
+    Stuck {
+        after: Duration,
+        diagnosis: String,
+    },
     /// The test process died of a signal (segfault, abort, ...).
     Crashed {
         signal: String,
@@ -143,6 +148,7 @@ impl Verdict {
             Self::NotStarted => "not started",
             Self::Failed { .. } => "failed",
             Self::TimedOut { .. } => "timed out",
+            Self::Stuck { .. } => "stuck",
             Self::Crashed { .. } => "crashed",
             Self::ForkBomb { .. } => "fork bomb",
             Self::TooMuchMemory { .. } => "too much memory",
@@ -162,6 +168,12 @@ impl Verdict {
                     limit.as_secs()
                 )
             }
+            Self::Stuck { after, diagnosis } => format!(
+                "nothing in it could run any more, so it was stopped after {:.1} s (its threads \
+                 had all been waiting, with no CPU time, for {} s). {diagnosis}",
+                after.as_secs_f64(),
+                crate::stuck::STALL.as_secs()
+            ),
             Self::Crashed { signal } => format!("the test process was killed by {signal}"),
             Self::ForkBomb { seen } => format!(
                 "it had {seen} processes at once (the limit is {MAX_PROCESSES}): a fork in a loop, or a child that \
@@ -207,14 +219,10 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     };
     let sandbox = Sandbox::new()?;
     let process_limit = process_limit();
-    // The verdict's channel: libtest writes one `ok <test>` line per passing test into its
-    // log file, which is this pipe (descriptor RESULTS_FD in the test process), never to
-    // the stdout the learner's code shares. See `judge` for what this does not stop.
-    // Close-on-exec, so no other program the grader starts inherits either end; the test
-    // process gets its own copy as RESULTS_FD below.
-    let (results_read, results_write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
-        .context("failed to make the pipe for test results")?;
-    let results_write_fd = results_write.as_raw_fd();
+    // The verdict's channel: each grading test reports `ok <test>` sealed with a secret
+    // only this run knows (see `support::sealed`), never through the stdout and stderr the
+    // learner's code shares.
+    let mut seal = support::sealed::Seal::new().context("failed to make the results channel")?;
     let mut command = Command::new(binary);
     // --include-ignored: the grader's own test data marks its hanging tests ignored so a
     // plain `cargo test` never runs them; the grader does.
@@ -223,10 +231,6 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
             exercise.test_filter().as_str(),
             "--test-threads=1",
             "--include-ignored",
-            // Deprecated in libtest but still honoured (Rust 1.95); verify would catch its
-            // removal at once, as every solution would then fail with no `ok` logged.
-            "--logfile",
-            &format!("/proc/self/fd/{RESULTS_FD}"),
         ])
         .current_dir(root)
         .env("INSTA_UPDATE", "no")
@@ -238,19 +242,14 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
         .stderr(Stdio::piped())
         .process_group(0);
     sandbox.apply(&mut command);
+    seal.hand_to(&mut command);
     let limit = nix::sys::resource::Resource::RLIMIT_NPROC;
-    // SAFETY: the closure runs in the forked child before exec and only calls setrlimit and
-    // dup2, async-signal-safe system calls; it touches no memory shared with other threads.
-    // dup2 gives the child the results pipe as RESULTS_FD, without close-on-exec, so
-    // libtest can open it after exec.
+    // SAFETY: the closure runs in the forked child before exec and only calls setrlimit, an
+    // async-signal-safe system call; it touches no memory shared with other threads.
     unsafe {
         command.pre_exec(move || {
             nix::sys::resource::setrlimit(limit, process_limit, process_limit)
-                .map_err(std::io::Error::from)?;
-            if libc::dup2(results_write_fd, RESULTS_FD) == -1 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
+                .map_err(std::io::Error::from)
         });
     }
     // The time limit counts from here: listing the tests is the grader's time, not theirs.
@@ -258,21 +257,20 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     let mut child = command
         .spawn()
         .with_context(|| format!("failed to start {}", binary.display()))?;
-    drop(results_write); // the child has its copy; EOF comes when every copy is closed
     let group = Pid::from_raw(child.id() as i32);
     let readers = [
         read_all(child.stdout.take().expect("piped")),
         read_all(child.stderr.take().expect("piped")),
     ];
-    let results = read_all(std::fs::File::from(results_read));
 
     let mut stopped = None;
+    let mut stuck = crate::stuck::Watch::new(binary);
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
         }
         if stopped.is_none() {
-            stopped = watch_over(group, running_since, exercise.timeout());
+            stopped = watch_over(group, running_since, exercise.timeout(), binary, &mut stuck);
         }
         std::thread::sleep(Duration::from_millis(if stopped.is_some() {
             5
@@ -302,9 +300,13 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     }
     left_behind.extend(sandbox.clean());
     let output = readers.map(join_reader).join("");
-    let log = join_reader(results);
-    let mut verdict =
-        stopped.unwrap_or_else(|| judge(status.code(), status.signal(), &listed, &output, &log));
+    let reports = seal
+        .reports()
+        .context("failed to read the tests' results")?;
+    let mut verdict = match stopped {
+        Some(stopped) => with_earlier_failure(stopped, &reports, &listed),
+        None => judge(status.code(), status.signal(), &listed, &output, &reports),
+    };
     if verdict.passed() && !still_running.is_empty() {
         // Starting processes is what these exercises teach; leaving one running is the bug.
         verdict = Verdict::Failed {
@@ -372,8 +374,15 @@ fn listed_tests(listing: &str) -> Vec<String> {
 const LIST_LIMIT: Duration = Duration::from_secs(10);
 
 /// One look at a running exercise: stops it (and says why) when it has too many
-/// processes or has run out of time.
-fn watch_over(group: Pid, start: Instant, timeout: Duration) -> Option<Verdict> {
+/// processes, uses too much memory, has been stuck for [`crate::stuck::STALL`], or has run
+/// out of time.
+fn watch_over(
+    group: Pid,
+    start: Instant,
+    timeout: Duration,
+    binary: &Path,
+    stuck: &mut crate::stuck::Watch,
+) -> Option<Verdict> {
     // Every descendant of the grader, not only the test's process group: a test that
     // re-runs itself isolated (`support::crash::rerun_test`) puts that copy, and all it
     // forks, in a process group of its own.
@@ -387,8 +396,13 @@ fn watch_over(group: Pid, start: Instant, timeout: Duration) -> Option<Verdict> 
         Verdict::TooMuchMemory {
             seen_mib: memory_mib,
         }
+    } else if let Some(look) = stuck.stuck(&members) {
+        Verdict::Stuck {
+            after: start.elapsed(),
+            diagnosis: format!("{} Its threads: {}.", look.cause(), look.describe()),
+        }
     } else if start.elapsed() > timeout {
-        let diagnosis = crate::processes::diagnose_hang(&members, start.elapsed());
+        let diagnosis = crate::processes::diagnose_hang(&members, start.elapsed(), binary);
         Verdict::TimedOut {
             limit: timeout,
             diagnosis,
@@ -454,36 +468,61 @@ fn join_reader(reader: JoinHandle<String>) -> String {
     }
 }
 
-/// The descriptor the test process finds the results pipe on.
-const RESULTS_FD: i32 = 3;
+/// A run stopped (stuck or out of time) after one of its tests had already failed: libtest
+/// prints failures only at the end, which never came, so the failure is shown from the
+/// sealed panic of the test's own thread.
+fn with_earlier_failure(stopped: Verdict, reports: &[String], listed: &[String]) -> Verdict {
+    let failed = support::sealed::panics(reports).find(|panic| {
+        listed
+            .iter()
+            .any(|test| panic.starts_with(&format!("thread '{test}' panicked")))
+    });
+    let Some(failed) = failed else {
+        return stopped;
+    };
+    let earlier = format!("\nBefore that, a test had already failed:\n{failed}");
+    match stopped {
+        Verdict::TimedOut { limit, diagnosis } => Verdict::TimedOut {
+            limit,
+            diagnosis: diagnosis + &earlier,
+        },
+        Verdict::Stuck { after, diagnosis } => Verdict::Stuck {
+            after,
+            diagnosis: diagnosis + &earlier,
+        },
+        other => other,
+    }
+}
 
 /// Turns a test run into a verdict. `code` and `signal` are how the test binary ended;
 /// `listed` are the tests the exercise owns; `output` is what it printed (for failure
-/// messages); `log` is libtest's log of results, from the results pipe. A pass needs
-/// status 0 and an `ok <test>` line in the log for every listed test.
+/// messages); `reports` are the lines its tests sent on the sealed channel (see
+/// `support::sealed`). A pass needs status 0 and a sealed `ok <test>` for every listed test.
 ///
-/// What the learner's code prints cannot forge a pass, since the log never goes to stdout
-/// or stderr; nor can `exit(0)`, which leaves tests unlogged. What this does not stop: code
-/// that deliberately finds the log's descriptor in `/proc/self/fd` and writes `ok` lines
-/// into it (a test harness of our own that signs each result with a secret would).
+/// Nothing the learner's code prints or writes can forge a pass, since only a grading
+/// test's guard knows the secret; nor can `exit(0)`, which leaves tests unreported. The
+/// sealed panics name where the code panicked even when it closed its stdout and stderr.
 pub fn judge(
     code: Option<i32>,
     signal: Option<i32>,
     listed: &[String],
     output: &str,
-    log: &str,
+    reports: &[String],
 ) -> Verdict {
+    let panics: Vec<&str> = support::sealed::panics(reports).collect();
     if let Some(signal) = signal {
-        return Verdict::Crashed {
-            signal: crate::processes::signal_description(signal),
-        };
+        let mut signal = crate::processes::signal_description(signal);
+        if let Some(first) = panics.first() {
+            signal = format!("{signal}, after this panic:\n{first}");
+        }
+        return Verdict::Crashed { signal };
     }
     if listed.is_empty() {
         return Verdict::Failed {
             reason: NO_TESTS.to_owned(),
         };
     }
-    let passed: HashSet<&str> = log.lines().filter_map(|l| l.strip_prefix("ok ")).collect();
+    let passed: HashSet<&str> = support::sealed::passed(reports).collect();
     let unreported: Vec<&str> = listed
         .iter()
         .map(String::as_str)
@@ -504,6 +543,19 @@ pub fn judge(
                 .collect::<Vec<_>>()
                 .join("\n"),
         };
+    }
+    if let Some(first) = panics.first() {
+        // A panic, but libtest could not print its report: the code closed its stdout or
+        // stderr, or the process died before the summary.
+        let verdict = Verdict::Failed {
+            reason: crate::feedback::for_learner(first),
+        };
+        if first.contains("not yet implemented")
+            && panics.iter().all(|p| p.contains("not yet implemented"))
+        {
+            return Verdict::NotStarted;
+        }
+        return verdict;
     }
     let status = code.map_or("an unknown status".to_owned(), |c| format!("status {c}"));
     let reason = if unreported.is_empty() {
@@ -565,7 +617,9 @@ mod tests {
         names.iter().map(|n| (*n).to_owned()).collect()
     }
 
-    const PASSING_LOG: &str = "ok grading::a::x\nok grading::a::y\n";
+    fn passing_reports() -> Vec<String> {
+        vec!["ok grading::a::x".into(), "ok grading::a::y".into()]
+    }
 
     const PASSING_RUN: &str = "\nrunning 2 tests\ntest grading::a::x ... ok\ntest grading::a::y ... ok\n\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 5 filtered out; finished in 0.01s\n\n";
 
@@ -573,7 +627,7 @@ mod tests {
     fn todo_everywhere_is_not_started() {
         let both = listed(&["grading::a::x", "grading::a::y"]);
         assert_eq!(
-            judge(Some(101), None, &both, TODO_RUN, ""),
+            judge(Some(101), None, &both, TODO_RUN, &[]),
             Verdict::NotStarted
         );
     }
@@ -586,7 +640,7 @@ mod tests {
             1,
         );
         let both = listed(&["grading::a::x", "grading::a::y"]);
-        let Verdict::Failed { reason } = judge(Some(101), None, &both, &run, "") else {
+        let Verdict::Failed { reason } = judge(Some(101), None, &both, &run, &[]) else {
             panic!("should fail")
         };
         assert!(reason.starts_with("grading::a::x\n"), "{reason}");
@@ -599,13 +653,13 @@ mod tests {
     #[test]
     fn signals_and_empty_runs_are_named() {
         let one = listed(&["grading::a::x"]);
-        assert_eq!(judge(None, Some(11), &one, "", "").label(), "crashed");
+        assert_eq!(judge(None, Some(11), &one, "", &[]).label(), "crashed");
         assert!(
-            judge(None, Some(11), &one, "", "")
+            judge(None, Some(11), &one, "", &[])
                 .reason()
                 .contains("SIGSEGV")
         );
-        let none = judge(Some(0), None, &[], "running 0 tests\n", "");
+        let none = judge(Some(0), None, &[], "running 0 tests\n", &[]);
         assert_eq!(none.label(), "failed");
         assert!(none.reason().contains("no test matched"), "{none:?}");
     }
@@ -614,17 +668,18 @@ mod tests {
     fn a_pass_needs_every_listed_test_ok_in_the_log() {
         let both = listed(&["grading::a::x", "grading::a::y"]);
         assert_eq!(
-            judge(Some(0), None, &both, PASSING_RUN, PASSING_LOG),
+            judge(Some(0), None, &both, PASSING_RUN, &passing_reports()),
             Verdict::Passed
         );
         let three = listed(&["grading::a::x", "grading::a::y", "grading::a::z"]);
-        let Verdict::Failed { reason } = judge(Some(0), None, &three, PASSING_RUN, PASSING_LOG)
+        let Verdict::Failed { reason } =
+            judge(Some(0), None, &three, PASSING_RUN, &passing_reports())
         else {
             panic!("a listed test that never reported cannot pass")
         };
         assert!(reason.contains("\n  grading::a::z\n"), "{reason}");
         assert_eq!(
-            judge(Some(1), None, &both, PASSING_RUN, PASSING_LOG).label(),
+            judge(Some(1), None, &both, PASSING_RUN, &passing_reports()).label(),
             "failed"
         );
     }
@@ -633,13 +688,26 @@ mod tests {
     fn printed_results_are_not_results() {
         // Code under test that prints libtest's lines and exits 0 wrote nothing to the log.
         let both = listed(&["grading::a::x", "grading::a::y"]);
-        let verdict = judge(Some(0), None, &both, PASSING_RUN, "");
+        let verdict = judge(Some(0), None, &both, PASSING_RUN, &[]);
         assert_eq!(verdict.label(), "failed");
-        let printed_log_lines = format!("{PASSING_RUN}{PASSING_LOG}");
+        let printed_log_lines = format!("{PASSING_RUN}ok grading::a::x\nok grading::a::y\n");
         assert_eq!(
-            judge(Some(0), None, &both, &printed_log_lines, "").label(),
+            judge(Some(0), None, &both, &printed_log_lines, &[]).label(),
             "failed"
         );
+    }
+
+    #[test]
+    fn a_sealed_panic_is_shown_when_nothing_was_printed() {
+        // Code that closed its stdout and stderr, then panicked: libtest printed nothing.
+        let one = listed(&["grading::a::x"]);
+        let panic = "panic thread 'grading::a::x' panicked at src/x.rs:3:5:\nboom".to_owned();
+        let verdict = judge(Some(101), None, &one, "", std::slice::from_ref(&panic));
+        assert_eq!(verdict.label(), "failed");
+        assert!(verdict.reason().contains("boom"), "{verdict:?}");
+        let crashed = judge(None, Some(6), &one, "", &[panic]);
+        assert!(crashed.reason().contains("SIGABRT"), "{crashed:?}");
+        assert!(crashed.reason().contains("src/x.rs:3:5"), "{crashed:?}");
     }
 
     #[test]
@@ -648,7 +716,7 @@ mod tests {
         // name, no `ok`, no summary, and status 0.
         let both = listed(&["grading::a::x", "grading::a::y"]);
         let run = "\nrunning 2 tests\ntest grading::a::x ... ";
-        let verdict = judge(Some(0), None, &both, run, "");
+        let verdict = judge(Some(0), None, &both, run, &[]);
         assert_eq!(verdict.label(), "failed");
         let reason = verdict.reason();
         assert!(

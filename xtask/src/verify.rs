@@ -160,6 +160,15 @@ fn solutions_on_a_busy_machine(root: &Path, exercises: &[Exercise]) -> Result<Ve
         let _hogs = crate::busy::Hogs::start(BUSY_HOGS);
         grade::grade(root, exercises, true, |_| {})?
     };
+    // The time to a verdict matters as much as the verdict: show the slowest ones.
+    let mut by_time: Vec<&grade::Graded> = graded.iter().collect();
+    by_time.sort_by_key(|g| std::cmp::Reverse(g.outcome.elapsed));
+    let slowest: Vec<String> = by_time
+        .iter()
+        .take(5)
+        .map(|g| format!("{} {:.1} s", g.exercise.id, g.outcome.elapsed.as_secs_f64()))
+        .collect();
+    println!("  slowest on the busy machine: {}", slowest.join(", "));
     Ok(graded
         .iter()
         .filter(|g| !g.outcome.verdict.passed())

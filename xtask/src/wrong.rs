@@ -149,13 +149,15 @@ pub struct Tried {
 }
 
 impl Tried {
-    /// Failed, timed out, crashed, fork bomb or too much memory: the tests caught the mistake. A pass is a
+    /// Failed, timed out, stuck, crashed, fork bomb or too much memory: the tests caught the
+    /// mistake. A pass is a
     /// hole in the tests; a compile error or a `todo!()` proves nothing.
     pub fn rejected(&self) -> bool {
         matches!(
             self.verdict,
             Verdict::Failed { .. }
                 | Verdict::TimedOut { .. }
+                | Verdict::Stuck { .. }
                 | Verdict::Crashed { .. }
                 | Verdict::ForkBomb { .. }
                 | Verdict::TooMuchMemory { .. }

@@ -8,9 +8,11 @@
 mod grading {
     mod aborts;
     mod blocks_on_a_pipe;
+    mod closes_its_output_then_panics;
     mod deadlocks;
     mod exits_zero;
     mod fails;
+    mod fakes_a_rerun_report;
     mod forks_forever;
     mod forks_in_a_rerun;
     mod grows_without_bound;
@@ -21,6 +23,8 @@ mod grading {
     mod segfaults;
     mod sets_insta_force_pass;
     mod sets_the_rerun_marker;
+    mod sleeps_for_long;
     mod spins;
     mod still_todo;
+    mod writes_ok_to_every_descriptor;
 }

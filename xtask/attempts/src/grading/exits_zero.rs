@@ -7,11 +7,13 @@ fn learners_code() -> u32 {
 #[test]
 #[ignore = "grader test data"]
 fn answers_two() {
+    let _graded = support::sealed::graded();
     assert_eq!(learners_code(), 2);
 }
 
 #[test]
 #[ignore = "grader test data"]
 fn never_reached() {
+    let _graded = support::sealed::graded();
     assert_eq!(1 + 1, 2);
 }

@@ -11,6 +11,7 @@ use nix::unistd::{ForkResult, fork};
 #[test]
 #[ignore = "grader test data"]
 fn forks_in_a_rerun() {
+    let _graded = support::sealed::graded();
     if !support::crash::is_rerun() {
         let exe = std::env::current_exe().unwrap();
         let mut copy = Command::new(exe);

@@ -14,5 +14,6 @@ fn learners_code() -> usize {
 #[test]
 #[ignore = "grader test data"]
 fn answers_two() {
+    let _graded = support::sealed::graded();
     assert_eq!(learners_code(), 2);
 }

@@ -17,5 +17,6 @@ fn learners_code() -> u32 {
 #[test]
 #[ignore = "grader test data"]
 fn answers_two() {
+    let _graded = support::sealed::graded();
     assert_eq!(learners_code(), 2);
 }

@@ -12,5 +12,6 @@ fn learners_code() -> u32 {
 #[test]
 #[ignore = "grader test data"]
 fn answers_two() {
+    let _graded = support::sealed::graded();
     support::assert_graded_snapshot!("attempts-answer", learners_code());
 }

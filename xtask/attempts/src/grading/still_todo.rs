@@ -5,5 +5,6 @@ fn unwritten() -> u32 {
 #[test]
 #[ignore = "grader test data"]
 fn still_todo() {
+    let _graded = support::sealed::graded();
     assert_eq!(unwritten(), 2);
 }
