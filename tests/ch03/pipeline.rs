@@ -22,7 +22,7 @@ type Case<'a> = (&'a str, &'a [&'a [&'a str]], &'a str);
 #[test]
 fn runs_pipelines() {
     let _graded = support::sealed::graded();
-    let report = within(Duration::from_secs(5), pipelines_report);
+    let report = within(Duration::from_secs(3), pipelines_report);
     support::assert_graded_snapshot!("ch03-pipeline-cases", report);
 }
 
@@ -84,7 +84,7 @@ fn runs_stages_at_once_and_waits_for_each() {
     // Three stages that each sleep 0.4 s: one after another would take 1.2 s.
     let start = Instant::now();
     let sleepy: &[&[&str]] = &[&["sleep", "0.4"], &["sleep", "0.4"], &["sleep", "0.4"]];
-    let run = within(Duration::from_secs(5), move || run_pipeline(sleepy, ""))
+    let run = within(Duration::from_secs(3), move || run_pipeline(sleepy, ""))
         .expect("run_pipeline([[sleep 0.4], [sleep 0.4], [sleep 0.4]], \"\") runs");
     let took = start.elapsed();
     assert!(
@@ -102,7 +102,7 @@ fn runs_stages_at_once_and_waits_for_each() {
     // 1 MiB is far more than a pipe holds, and `cat | cat` gives it all back: the output
     // must be read while the input is still being written.
     let big = "x".repeat(1 << 20);
-    let echoed = within(Duration::from_secs(5), move || {
+    let echoed = within(Duration::from_secs(3), move || {
         run_pipeline(&[&["cat"], &["cat"]], &big)
     })
     .expect("run_pipeline([[cat], [cat]], 1 MiB of \"x\") runs");

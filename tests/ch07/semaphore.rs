@@ -8,7 +8,7 @@ use support::rendezvous::Rendezvous;
 use crate::semaphore::Semaphore;
 
 /// How long a test waits for threads that should have finished long before.
-const PATIENCE: Duration = Duration::from_secs(5);
+const PATIENCE: Duration = Duration::from_secs(3);
 
 #[test]
 fn try_acquire_counts_permits() {

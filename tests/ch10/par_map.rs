@@ -31,7 +31,7 @@ impl Watch {
             outside: Mutex::new(0),
             // The first two calls wait here for each other: only calls running at the
             // same moment on two threads can meet. After they met, calls do not wait.
-            meet: Rendezvous::new(2, Duration::from_secs(4)),
+            meet: Rendezvous::new(2, Duration::from_secs(3)),
         }
     }
 
@@ -122,7 +122,7 @@ fn results_keep_input_order_when_the_first_finishes_last() {
     let f = |x: u64| {
         if x == numbers[0] {
             let waiting = Instant::now();
-            while finished.load(SeqCst) == 0 && waiting.elapsed() < Duration::from_secs(5) {
+            while finished.load(SeqCst) == 0 && waiting.elapsed() < Duration::from_secs(3) {
                 std::thread::sleep(Duration::from_millis(1));
             }
         }

@@ -8,7 +8,7 @@ use support::seeded::{self, Rng};
 use crate::pipeline::pipeline;
 
 /// How long a pipeline of a few thousand small items may take before it is called stuck.
-const PATIENCE: Duration = Duration::from_secs(8);
+const PATIENCE: Duration = Duration::from_secs(4);
 
 /// Runs `work` on a thread and returns its result, or panics if it takes longer than
 /// `PATIENCE` (a stage that never ends) or panicked.

@@ -8,7 +8,7 @@ use support::rendezvous::Rendezvous;
 use crate::pool::ThreadPool;
 
 /// How long the test waits for a pool's work that should have finished long before.
-const PATIENCE: Duration = Duration::from_secs(6);
+const PATIENCE: Duration = Duration::from_secs(3);
 
 /// Runs `work` on a thread and returns its result, or panics if it takes longer than
 /// `PATIENCE` (a worker that never ends) or panicked.

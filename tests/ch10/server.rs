@@ -9,7 +9,7 @@ use support::seeded::{self, Rng};
 use crate::server::serve;
 
 /// How long a client waits for an answer before it calls the server stuck.
-const PATIENCE: Duration = Duration::from_secs(5);
+const PATIENCE: Duration = Duration::from_secs(3);
 
 /// A client: a connection and a reader over it for whole lines.
 struct Client {

@@ -110,7 +110,8 @@ fn a_read_from_a_silent_pipe_names_where_the_write_end_is_open() {
     let reason = verdict.reason();
     assert!(
         reason.contains("reading from a pipe, pipe:[")
-            && reason.contains("its write end is still open in this same process"),
+            && reason.contains("its write end is still open in the test process (pid ")
+            && reason.contains("this same process"),
         "{reason}"
     );
 }

@@ -29,7 +29,9 @@ const EVERY: Duration = Duration::from_millis(200);
 /// One learner thread at one look.
 #[derive(Debug, Clone)]
 pub struct ThreadLook {
-    pub pid: i32,
+    /// Which process, in words: `the test process`, `a forked copy of the test process`,
+    /// or the program's name (`'cat'`).
+    pub process: String,
     pub tid: i32,
     /// The thread's name (`comm`): a test's name, cut to 15 bytes, or the learner's own.
     pub name: String,
@@ -63,6 +65,13 @@ impl Look {
             .iter()
             .filter_map(|p| Some((p.pid, p.stat().ok()?.ppid)))
             .collect();
+        let labels = process_labels(members, binary, &rerun_copies, &parents);
+        let label = |pid: i32| {
+            labels
+                .get(&pid)
+                .cloned()
+                .unwrap_or_else(|| format!("pid {pid}"))
+        };
         let mut threads = Vec::new();
         for process in members {
             let is_test_binary = exe_of(process).as_deref() == Some(binary);
@@ -91,13 +100,13 @@ impl Look {
                 .ok()
                 .and_then(|text| text.split_whitespace().next()?.parse().ok())
                 .unwrap_or(0);
-                let doing = doing(process.pid, task.tid, stat.state, members);
+                let doing = doing(process.pid, task.tid, stat.state, members, &label);
                 let timed = support::threads::blocked_in_of(process.pid, task.tid)
                     .ok()
                     .flatten()
                     .is_some_and(|call| ends_by_itself(&call));
                 threads.push(ThreadLook {
-                    pid: process.pid,
+                    process: label(process.pid),
                     tid: task.tid,
                     name: stat.comm,
                     state: stat.state,
@@ -138,17 +147,14 @@ impl Look {
         self.threads
             .iter()
             .map(|t| {
-                let mut thread = if t.tid == t.pid {
-                    format!("pid {}", t.pid)
-                } else {
-                    format!("thread {} of pid {}", t.tid, t.pid)
-                };
                 // A thread takes its creator's name unless given one: the test's name, cut
                 // to 15 bytes by the kernel, says nothing; a learner's own name does.
-                if !t.name.starts_with("grading::") {
-                    thread = format!("{thread} ('{}')", t.name);
-                }
-                format!("{thread}: {}", t.doing)
+                let named = if t.name.starts_with("grading::") || t.process.contains(&t.name) {
+                    String::new()
+                } else {
+                    format!(" '{}'", t.name)
+                };
+                format!("thread {}{named} of {}: {}", t.tid, t.process, t.doing)
             })
             .collect::<Vec<_>>()
             .join("; ")
@@ -247,6 +253,35 @@ fn is_rerun_copy(process: &Process) -> bool {
         .is_ok_and(|env| env.contains_key(std::ffi::OsStr::new(support::crash::RERUN_ENV)))
 }
 
+/// Each process in words, by PID: the test binary's processes by their part, others by
+/// their program's name and PID.
+fn process_labels(
+    members: &[Process],
+    binary: &Path,
+    rerun_copies: &[i32],
+    parents: &HashMap<i32, i32>,
+) -> HashMap<i32, String> {
+    let grader = std::process::id() as i32;
+    members
+        .iter()
+        .map(|p| {
+            let is_test_binary = p.exe().ok().as_deref() == Some(binary);
+            let parent = parents.get(&p.pid).copied().unwrap_or(0);
+            let part = if !is_test_binary {
+                let name = p.stat().map(|s| s.comm).unwrap_or_default();
+                format!("'{name}' (pid {})", p.pid)
+            } else if parent == grader {
+                format!("the test process (pid {})", p.pid)
+            } else if rerun_copies.contains(&p.pid) && !rerun_copies.contains(&parent) {
+                format!("the test's isolated copy (pid {})", p.pid)
+            } else {
+                format!("a forked copy of the test process (pid {})", p.pid)
+            };
+            (p.pid, part)
+        })
+        .collect()
+}
+
 /// What the kernel names a program's first thread: its file name, cut to 15 bytes.
 fn binary_comm(binary: &Path) -> String {
     let name = binary
@@ -258,14 +293,20 @@ fn binary_comm(binary: &Path) -> String {
 
 /// A thread's state and kernel wait channel in words; for a read or write blocked on a
 /// pipe, which pipe and where its other end is still open.
-fn doing(pid: i32, tid: i32, state: char, members: &[Process]) -> String {
+fn doing(
+    pid: i32,
+    tid: i32,
+    state: char,
+    members: &[Process],
+    label: &dyn Fn(i32) -> String,
+) -> String {
     let channel = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/wchan"))
         .unwrap_or_default()
         .trim()
         .to_owned();
     match channel.as_str() {
         _ if state == 'R' => "running (on a CPU, or ready for one)".to_owned(),
-        c if c.contains("pipe") => pipe_wait(pid, tid, c, members),
+        c if c.contains("pipe") => pipe_wait(pid, tid, c, members, label),
         c if c.contains("futex") => "waiting on a lock, a condition variable, a channel or a join \
                                      (futex)"
             .to_owned(),
@@ -292,8 +333,15 @@ fn doing(pid: i32, tid: i32, state: char, members: &[Process]) -> String {
     }
 }
 
-/// `reading from pipe:[123] (fd 5); its write end is open in pid 7 (fd 6), pid 8 (fd 4)`.
-fn pipe_wait(pid: i32, tid: i32, channel: &str, members: &[Process]) -> String {
+/// `reading from a pipe, pipe:[123] (fd 5); its write end is still open in the test process
+/// (pid 7, fd 6)`.
+fn pipe_wait(
+    pid: i32,
+    tid: i32,
+    channel: &str,
+    members: &[Process],
+    label: &dyn Fn(i32) -> String,
+) -> String {
     let (verb, other_end, other_mode) = if channel.contains("write") {
         ("writing to a full", "read", libc::O_RDONLY)
     } else {
@@ -316,11 +364,14 @@ fn pipe_wait(pid: i32, tid: i32, channel: &str, members: &[Process]) -> String {
             let same = std::fs::read_link(format!("/proc/{}/fd/{}", process.pid, entry.fd))
                 .is_ok_and(|target| target.to_string_lossy() == pipe);
             if same && open_mode(process.pid, entry.fd) == Some(other_mode) {
-                holders.push(if process.pid == pid {
-                    format!("this same process (pid {}, fd {})", process.pid, entry.fd)
+                let whose = label(process.pid);
+                let whose = whose.trim_end_matches(')');
+                let same = if process.pid == pid {
+                    " — this same process"
                 } else {
-                    format!("pid {} (fd {})", process.pid, entry.fd)
-                });
+                    ""
+                };
+                holders.push(format!("{whose}, fd {}){same}", entry.fd));
             }
         }
     }
@@ -366,7 +417,7 @@ mod tests {
 
     fn thread(tid: i32, state: char, cpu_ns: u64, doing: &str) -> ThreadLook {
         ThreadLook {
-            pid: 1,
+            process: "the test process (pid 1)".into(),
             tid,
             name: "t".into(),
             state,
