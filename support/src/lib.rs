@@ -25,6 +25,7 @@
 //! - [`toyvm`]: a toy bytecode interpreter whose threads share a global interpreter lock;
 //! - `child` (feature `child`): forked children that are reaped on return, panic and Ctrl-C;
 //! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times;
+//! - `model` (feature `model`): the learner's synchronisation code under the loom model checker;
 //! - `sigint` (feature `testing`): interrupt a lesson and prove it left no process behind.
 
 pub mod affinity;
@@ -39,6 +40,8 @@ pub mod crash;
 pub mod fmt;
 pub mod interleave;
 pub mod maps;
+#[cfg(feature = "model")]
+pub mod model;
 pub mod names;
 pub mod proc;
 pub mod rendezvous;

@@ -304,3 +304,54 @@ fn most_holders_at_once() {
     let report = report_rx.recv().expect("the report");
     support::assert_graded_snapshot!("ch07-semaphore-holders", report);
 }
+
+/// The model checker (loom) runs your semaphore, compiled over its look-alike types, under
+/// every interleaving of three threads sharing one permit: never two inside at once, no
+/// waiter left asleep with a permit free (loom reports a deadlock), every permit back at
+/// the end. A stress test meets a lost wake-up by luck; loom meets it on every run.
+#[test]
+fn model_every_interleaving_of_three_threads_and_one_permit() {
+    let _graded = support::sealed::graded();
+    use crate::model::semaphore::Semaphore;
+    use support::model::loom::sync::Arc;
+    use support::model::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use support::model::{explore, interleaving, step};
+    explore(|| {
+        let semaphore = Arc::new(Semaphore::new(1));
+        let inside = Arc::new(AtomicUsize::new(0));
+        let use_it = move |name: &str, semaphore: &Semaphore, inside: &AtomicUsize| {
+            step(format!("{name} calls acquire"));
+            semaphore.acquire();
+            let now = inside.fetch_add(1, SeqCst) + 1;
+            step(format!("{name}: acquire returned"));
+            assert!(
+                now <= 1,
+                "with 1 permit, {now} threads were between acquire and release at once. \
+                 What the threads did:\n{}",
+                interleaving()
+            );
+            inside.fetch_sub(1, SeqCst);
+            step(format!("{name} calls release"));
+            semaphore.release();
+        };
+        let others: Vec<_> = ["thread A", "thread B"]
+            .into_iter()
+            .map(|name| {
+                let (semaphore, inside) = (semaphore.clone(), inside.clone());
+                support::model::loom::thread::spawn(move || use_it(name, &semaphore, &inside))
+            })
+            .collect();
+        use_it("the main thread", &semaphore, &inside);
+        for other in others {
+            other.join().expect("a thread panicked");
+        }
+        let left = *semaphore.permits.lock().unwrap();
+        assert_eq!(
+            left,
+            1,
+            "after every thread released its permit, {left} were free instead of 1. What \
+             the threads did:\n{}",
+            interleaving()
+        );
+    });
+}

@@ -28,7 +28,9 @@
 //!   `v`. If another thread changed it in the meantime, nothing is written: read again and
 //!   retry. ([`AtomicU64::fetch_update`] is that loop, written for you.)
 
-use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+// `super::sync` is `std::sync` (see lib.rs). The grading tests also compile this file over
+// the loom model checker's look-alike types, to try your code under every interleaving.
+use super::sync::atomic::{AtomicU64, Ordering::SeqCst};
 
 /// A counter that many threads change at once.
 #[derive(Debug, Default)]

@@ -22,7 +22,9 @@
 //! [`Condvar`] documentation allows). The grading test wakes your waiters for no reason
 //! too, through the public `freed` field, as the operating system may.
 
-use std::sync::{Condvar, Mutex};
+// `super::sync` is `std::sync` (see lib.rs). The grading tests also compile this file over
+// the loom model checker's look-alike types, to try your code under every interleaving.
+use super::sync::{Condvar, Mutex};
 
 /// A counting semaphore. The fields are public so the grading test can look and poke;
 /// your code must keep the count right whatever it does to `freed`.

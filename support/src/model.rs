@@ -1,0 +1,82 @@
+//! The learner's own synchronisation code under [loom](https://docs.rs/loom), a model
+//! checker: instead of hoping a stress test meets the bad interleaving, loom runs a test
+//! once for every way its threads can interleave (up to a bound on preemptions) and for
+//! every value the C11 memory model lets each atomic load return — so a `Relaxed` where
+//! `Release`/`Acquire` is needed, or a wake-up that can be lost, fails on every run, on
+//! x86 too.
+//!
+//! A chapter's `lib.rs` compiles the learner's files a second time inside a `model` module
+//! whose `sync` is loom's (the files import `super::sync`), and the grading tests call that
+//! copy inside [`explore`].
+
+use std::sync::Mutex;
+
+pub use loom;
+
+/// Runs `test` under every interleaving loom explores, with settings fixed here: loom's
+/// own defaults read `LOOM_*` variables, which code under test could set for a later test.
+pub fn explore(test: impl Fn() + Sync + Send + 'static) {
+    let mut builder = loom::model::Builder::new();
+    builder.max_threads = 4;
+    builder.max_branches = 1_000;
+    builder.max_permutations = None;
+    builder.max_duration = None;
+    // Three preemptions find the classic bugs (a lost update, a lost wake-up, a load that
+    // sees an old value) in a few thousand runs; more multiplies the time for little gain.
+    builder.preemption_bound = Some(3);
+    builder.checkpoint_file = None;
+    builder.checkpoint_interval = 100_000;
+    builder.expect_explicit_explore = false;
+    builder.location = false;
+    builder.log = false;
+    STEPS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        builder.check(move || {
+            STEPS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+            test();
+        })
+    }));
+    if let Err(payload) = checked {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        let why = if message.contains("deadlock") {
+            "loom found an interleaving in which every thread waits and none can go on: a \
+             wake-up that was never sent, or sent before the change it announces"
+        } else if message.contains("maximum number of branches") {
+            "loom found a thread that waits by looping instead of sleeping (a spin or \
+             `yield_now` loop): wait on the condition variable instead"
+        } else {
+            "loom found an interleaving in which a check fails"
+        };
+        panic!(
+            "{why}.\n{message}\nWhat the threads did in that interleaving, in order:\n{}",
+            interleaving()
+        );
+    }
+}
+
+/// What the threads of the current interleaving did so far, in order.
+static STEPS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Notes one step of the current interleaving (`"B: recv() returned 0"`), for
+/// [`interleaving`] to show when a check fails.
+pub fn step(what: impl Into<String>) {
+    STEPS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(what.into());
+}
+
+/// The steps of the current interleaving, one per line, for a failure message.
+pub fn interleaving() -> String {
+    STEPS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .enumerate()
+        .map(|(n, step)| format!("  {}. {step}\n", n + 1))
+        .collect()
+}
