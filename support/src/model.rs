@@ -10,11 +10,37 @@
 //! copy inside [`explore`].
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 pub use loom;
 
+/// The whole grading test `test` (`grading::<stem>::<name>`, the caller itself) for a
+/// model: in a fresh copy of the test binary ([`crate::crash::isolated_test`]), `model`
+/// runs under [`explore`]; here, the copy's verdict becomes this test's. In a copy
+/// because loom reports a deadlock by panicking inside its scheduler, which aborts the
+/// whole process: the chapter's other tests must still run.
+pub fn check(test: &str, model: impl Fn() + Sync + Send + 'static) {
+    if crate::crash::is_rerun() {
+        explore(model);
+    } else {
+        crate::crash::isolated_test(
+            test,
+            LIMIT,
+            "the model checker did not finish: does a thread wait in a loop that never \
+             sleeps, or take a lock it already holds?",
+        );
+    }
+}
+
+/// Time for a copy to explore a model: each takes well under a second when the code is
+/// right (a few thousand interleavings of a few steps each).
+const LIMIT: Duration = Duration::from_secs(8);
+
 /// Runs `test` under every interleaving loom explores, with settings fixed here: loom's
 /// own defaults read `LOOM_*` variables, which code under test could set for a later test.
+/// A failure panics with what went wrong and what each thread did, in order, in the
+/// failing interleaving (the [`step`]s noted).
 pub fn explore(test: impl Fn() + Sync + Send + 'static) {
     let mut builder = loom::model::Builder::new();
     builder.max_threads = 4;
@@ -29,33 +55,70 @@ pub fn explore(test: impl Fn() + Sync + Send + 'static) {
     builder.expect_explicit_explore = false;
     builder.location = false;
     builder.log = false;
-    STEPS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    explain_failures();
+    EXPLORING.store(true, Ordering::SeqCst);
     let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         builder.check(move || {
             STEPS.lock().unwrap_or_else(|e| e.into_inner()).clear();
             test();
         })
     }));
+    EXPLORING.store(false, Ordering::SeqCst);
     if let Err(payload) = checked {
         let message = payload
             .downcast_ref::<String>()
             .cloned()
             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        let why = if message.contains("deadlock") {
-            "loom found an interleaving in which every thread waits and none can go on: a \
-             wake-up that was never sent, or sent before the change it announces"
-        } else if message.contains("maximum number of branches") {
-            "loom found a thread that waits by looping instead of sleeping (a spin or \
-             `yield_now` loop): wait on the condition variable instead"
-        } else {
-            "loom found an interleaving in which a check fails"
-        };
-        panic!(
-            "{why}.\n{message}\nWhat the threads did in that interleaving, in order:\n{}",
-            interleaving()
-        );
+        panic!("{}", explained(&message));
     }
+}
+
+/// True while [`explore`] runs a model.
+static EXPLORING: AtomicBool = AtomicBool::new(false);
+
+/// Installs (once) a panic hook that reports the first failure of a model, explained, on
+/// the sealed channel before anything else: a deadlock makes loom panic inside its
+/// scheduler, and the process then aborts before [`explore`] can say a word.
+fn explain_failures() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let usual = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if EXPLORING.swap(false, Ordering::SeqCst) {
+                let message = info
+                    .payload()
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                let thread = std::thread::current();
+                crate::sealed::send(&format!(
+                    "panic thread '{}' panicked in the model checker:\n{}",
+                    thread.name().unwrap_or("<unnamed>"),
+                    explained(&message)
+                ));
+            }
+            usual(info);
+        }));
+    });
+}
+
+/// What loom's `message` means for the learner's code, and the failing interleaving.
+fn explained(message: &str) -> String {
+    let why = if message.contains("deadlock") {
+        "loom found an interleaving in which every thread waits and none can go on: a \
+         wake-up that was never sent, or sent before the change it announces"
+    } else if message.contains("maximum number of branches") {
+        "loom found a thread that waits by looping instead of sleeping (a spin or \
+         `yield_now` loop): wait where the thread sleeps instead (a condition variable, a futex)"
+    } else {
+        "loom found an interleaving in which a check fails"
+    };
+    format!(
+        "{why}.\n{message}\nWhat the threads did in that interleaving, in order:\n{}",
+        interleaving()
+    )
 }
 
 /// What the threads of the current interleaving did so far, in order.

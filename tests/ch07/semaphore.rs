@@ -315,43 +315,42 @@ fn model_every_interleaving_of_three_threads_and_one_permit() {
     use crate::model::semaphore::Semaphore;
     use support::model::loom::sync::Arc;
     use support::model::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-    use support::model::{explore, interleaving, step};
-    explore(|| {
-        let semaphore = Arc::new(Semaphore::new(1));
-        let inside = Arc::new(AtomicUsize::new(0));
-        let use_it = move |name: &str, semaphore: &Semaphore, inside: &AtomicUsize| {
-            step(format!("{name} calls acquire"));
-            semaphore.acquire();
-            let now = inside.fetch_add(1, SeqCst) + 1;
-            step(format!("{name}: acquire returned"));
-            assert!(
-                now <= 1,
-                "with 1 permit, {now} threads were between acquire and release at once. \
-                 What the threads did:\n{}",
-                interleaving()
+    use support::model::step;
+    support::model::check(
+        "grading::semaphore::model_every_interleaving_of_three_threads_and_one_permit",
+        || {
+            let semaphore = Arc::new(Semaphore::new(1));
+            let inside = Arc::new(AtomicUsize::new(0));
+            let use_it = move |name: &str, semaphore: &Semaphore, inside: &AtomicUsize| {
+                step(format!("{name} calls acquire"));
+                semaphore.acquire();
+                let now = inside.fetch_add(1, SeqCst) + 1;
+                step(format!("{name}: acquire returned"));
+                assert!(
+                    now <= 1,
+                    "with 1 permit, {now} threads were between acquire and release at once."
+                );
+                inside.fetch_sub(1, SeqCst);
+                step(format!("{name} calls release"));
+                semaphore.release();
+                step(format!("{name}: release returned"));
+            };
+            let others: Vec<_> = ["thread A", "thread B"]
+                .into_iter()
+                .map(|name| {
+                    let (semaphore, inside) = (semaphore.clone(), inside.clone());
+                    support::model::loom::thread::spawn(move || use_it(name, &semaphore, &inside))
+                })
+                .collect();
+            use_it("the main thread", &semaphore, &inside);
+            for other in others {
+                other.join().expect("a thread panicked");
+            }
+            let left = *semaphore.permits.lock().unwrap();
+            assert_eq!(
+                left, 1,
+                "after every thread released its permit, {left} were free instead of 1."
             );
-            inside.fetch_sub(1, SeqCst);
-            step(format!("{name} calls release"));
-            semaphore.release();
-        };
-        let others: Vec<_> = ["thread A", "thread B"]
-            .into_iter()
-            .map(|name| {
-                let (semaphore, inside) = (semaphore.clone(), inside.clone());
-                support::model::loom::thread::spawn(move || use_it(name, &semaphore, &inside))
-            })
-            .collect();
-        use_it("the main thread", &semaphore, &inside);
-        for other in others {
-            other.join().expect("a thread panicked");
-        }
-        let left = *semaphore.permits.lock().unwrap();
-        assert_eq!(
-            left,
-            1,
-            "after every thread released its permit, {left} were free instead of 1. What \
-             the threads did:\n{}",
-            interleaving()
-        );
-    });
+        },
+    );
 }

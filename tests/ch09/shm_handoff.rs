@@ -182,3 +182,50 @@ fn starts_empty_and_shares_across_fork() {
     );
     support::assert_graded_snapshot!("ch09-shm_handoff-shared", report);
 }
+
+/// The model checker (loom) runs your `send` and `recv`, compiled over its look-alike
+/// atomics, on two threads under every interleaving and every value the C11 memory model
+/// lets each atomic load return. On x86 a `Relaxed` where `Release`/`Acquire` is needed
+/// still works in practice (its stores are not reordered with each other); the memory
+/// model does not promise it, ARM does reorder them, and loom finds the load that sees the
+/// old slot on every run.
+#[test]
+fn model_every_interleaving_and_every_allowed_value() {
+    let _graded = support::sealed::graded();
+    use crate::model::shm_handoff::{Mailbox, Shared};
+    use support::model::loom::{sync::Arc, thread};
+    use support::model::step;
+    support::model::check(
+        "grading::shm_handoff::model_every_interleaving_and_every_allowed_value",
+        || {
+            let shared = Arc::new(Shared::default());
+            let producer = {
+                let shared = shared.clone();
+                thread::spawn(move || {
+                    // SAFETY: `shared` lives until the end of this closure, after the mailbox.
+                    let mailbox = unsafe { Mailbox::over(&shared) };
+                    for item in [7, 8] {
+                        step(format!("the producer calls send({item})"));
+                        mailbox.send(item);
+                        step(format!("the producer: send({item}) returned"));
+                    }
+                })
+            };
+            // SAFETY: `shared` lives until the end of this closure, after the mailbox.
+            let mailbox = unsafe { Mailbox::over(&shared) };
+            for expected in [7, 8] {
+                step("the consumer calls recv()");
+                let got = mailbox.recv();
+                step(format!("the consumer: recv() returned {got}"));
+                assert_eq!(
+                    got, expected,
+                    "the consumer received {got} where {expected} was sent. Can it see the new \
+                     `sent` and still read the slot from before the item was written? Only if \
+                     the store that raises `sent` is `Release` and the load that sees it is \
+                     `Acquire` does the item written before come with it."
+                );
+            }
+            producer.join().expect("the producer panicked");
+        },
+    );
+}

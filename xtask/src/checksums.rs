@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 
 const FILE: &str = "tests/CHECKSUMS";
 
-/// Every grading file: what [`write`] lists and a teacher checks.
+/// Every grading file: what [`write()`] lists and a teacher checks.
 pub const ALL: &str = "tests/";
 
 /// `(fingerprint, path relative to the root)` of every file under `folder` (relative to
