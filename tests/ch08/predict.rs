@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use support::toyvm::{Interp, Mode, Op, Report, Vm, count_loop};
 
-use crate::predict::{Runner, Speedup, Work, predict};
+use crate::predict::{Runner, Work, predict};
 
 const THREADS: usize = 2;
 
@@ -70,11 +70,13 @@ fn cores_used(mode: Mode) -> f64 {
     CPU_NS.load(Relaxed) as f64 / 1e9 / report.elapsed.as_secs_f64()
 }
 
-fn check(work: Work, runner: Runner, expected: Speedup, evidence: &str) {
-    let yours = predict(work, runner);
+fn check(work: Work, runner: Runner, expected: usize, evidence: &str) {
+    // The measurements run `THREADS` copies; the prediction is asked for as many cores.
+    let yours = predict(work, runner, THREADS, THREADS);
     assert_eq!(
         yours, expected,
-        "for {work:?} work run by {runner:?}: expected {expected:?}, yours {yours:?}. {evidence}"
+        "for {THREADS} copies of {work:?} work run by {runner:?} on {THREADS} cores: expected a \
+         speedup of {expected}, yours {yours}. {evidence}"
     );
 }
 
@@ -96,7 +98,7 @@ fn cpu_bound_threads_under_the_gil_take_turns() {
          second of one, and at most {} of them ran bytecode at a time.",
         report.max_running
     );
-    check(Work::Cpu, Runner::GilThreads, Speedup::AboutOne, &evidence);
+    check(Work::Cpu, Runner::GilThreads, 1, &evidence);
 }
 
 #[test]
@@ -111,14 +113,9 @@ fn sleeping_threads_overlap_even_under_the_gil() {
         "Measured: {THREADS} threads sleeping 100 ms in a builtin that releases the GIL \
          got through {speedup:.2}x the sleeps per second of one."
     );
-    check(Work::Sleep, Runner::GilThreads, Speedup::AboutN, &evidence);
-    check(
-        Work::Sleep,
-        Runner::NoGilThreads,
-        Speedup::AboutN,
-        &evidence,
-    );
-    check(Work::Sleep, Runner::Processes, Speedup::AboutN, &evidence);
+    check(Work::Sleep, Runner::GilThreads, THREADS, &evidence);
+    check(Work::Sleep, Runner::NoGilThreads, THREADS, &evidence);
+    check(Work::Sleep, Runner::Processes, THREADS, &evidence);
 }
 
 #[test]
@@ -140,28 +137,63 @@ fn without_a_shared_lock_cpu_bound_copies_run_at_once() {
          wait for each other's.",
         report.max_running
     );
-    check(Work::Cpu, Runner::NoGilThreads, Speedup::AboutN, &evidence);
-    check(Work::Cpu, Runner::Processes, Speedup::AboutN, &evidence);
+    check(Work::Cpu, Runner::NoGilThreads, THREADS, &evidence);
+    check(Work::Cpu, Runner::Processes, THREADS, &evidence);
+}
+
+/// The answer for every case, from the three questions the chapter asks of each: does a
+/// copy need the interpreter lock to progress, does it need a core, how many can have it.
+fn ideal(work: Work, runner: Runner, copies: usize, cores: usize) -> usize {
+    match (work, runner) {
+        (Work::Cpu, Runner::GilThreads) => 1,
+        (Work::Cpu, _) => copies.min(cores),
+        (Work::Sleep, _) => copies,
+    }
 }
 
 #[test]
 fn the_table_of_predictions() {
     let _graded = support::sealed::graded();
-    // Every case a learner is asked about, in a fixed order: the answers do not depend on
-    // the machine, so the whole table is compared at once.
+    // Every pair of a workload and a runner, for a few machines, in a fixed order: the
+    // answers do not depend on the machine the test runs on.
     let mut table = format!(
-        "{:<6} {:<13} speedup of N copies over one\n",
-        "work", "runner"
+        "{:<6} {:<13} {:>6} {:>5}  speedup\n",
+        "work", "runner", "copies", "cores"
     );
-    for work in [Work::Cpu, Work::Sleep] {
-        for runner in [Runner::GilThreads, Runner::NoGilThreads, Runner::Processes] {
-            let yours = predict(work, runner);
-            table += &format!(
-                "{:<6} {:<13} {yours:?}\n",
-                format!("{work:?}"),
-                format!("{runner:?}")
-            );
+    for (copies, cores) in [(4, 2), (3, 8), (1, 1)] {
+        for work in [Work::Cpu, Work::Sleep] {
+            for runner in [Runner::GilThreads, Runner::NoGilThreads, Runner::Processes] {
+                let yours = predict(work, runner, copies, cores);
+                table += &format!(
+                    "{:<6} {:<13} {copies:>6} {cores:>5}  {yours}\n",
+                    format!("{work:?}"),
+                    format!("{runner:?}")
+                );
+            }
         }
     }
     support::assert_graded_snapshot!("ch08-predict-table", table);
+}
+
+#[test]
+fn copies_and_cores_drawn_fresh_each_run() {
+    let _graded = support::sealed::graded();
+    // Numbers no snapshot shows: a table of answers copied from one cannot pass.
+    let seed = support::seeded::fresh();
+    let mut rng = support::seeded::Rng::new(seed);
+    let works = [Work::Cpu, Work::Sleep];
+    let runners = [Runner::GilThreads, Runner::NoGilThreads, Runner::Processes];
+    for _ in 0..40 {
+        let work = works[rng.between(0, 1) as usize];
+        let runner = runners[rng.between(0, 2) as usize];
+        let copies = rng.between(1, 64) as usize;
+        let cores = rng.between(1, 64) as usize;
+        let yours = predict(work, runner, copies, cores);
+        let expected = ideal(work, runner, copies, cores);
+        assert_eq!(
+            yours, expected,
+            "for {copies} copies of {work:?} work run by {runner:?} on {cores} cores: expected \
+             a speedup of {expected}, yours {yours} (seed {seed}; replay with PTM_SEED={seed})"
+        );
+    }
 }

@@ -1,11 +1,14 @@
 //! Predict, then measure: which workloads do threads speed up under a GIL?
 //!
-//! Run the same work in N threads (or N processes) instead of one. The *speedup* is how
-//! many times more work gets done per second. For each pair of a workload and a way of
-//! running it, predict whether the speedup is about 1 (no gain: the threads take turns)
-//! or about N (they really run at the same time), on a machine with at least N cores
-//! that nothing else is using. The grading test measures the cases it can measure
-//! reliably on a busy machine in the toy VM, and shows you the numbers when you are wrong.
+//! Run the same work in several copies — threads, or processes — instead of one. The
+//! *speedup* is how many times as much work gets done per second. Predict it for a
+//! workload, a way of running it, a number of copies and a number of cores, on a machine
+//! that nothing else is using: the ideal figure, in whole copies, that real runs come
+//! close to but do not pass. Copies that take turns give 1; copies that really run at the
+//! same time give one copy's worth each, as far as each has what it needs to run. The
+//! grading test measures the cases it can measure reliably on a busy machine in the toy
+//! VM and shows you the numbers when you are wrong; it also asks about numbers of copies
+//! and cores drawn fresh on each run.
 //!
 //! - [`Work::Cpu`]: a counting loop in bytecode, nothing but instructions.
 //! - [`Work::Sleep`]: a `sleep(ms)` builtin that lets go of the interpreter lock while it
@@ -20,28 +23,20 @@ pub enum Work {
     Sleep,
 }
 
-/// How the N copies of the work are run.
+/// How the copies of the work are run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Runner {
-    /// N threads of one VM with a global interpreter lock.
+    /// Threads of one VM with a global interpreter lock.
     GilThreads,
-    /// N threads of one VM without it (`Mode::NoGil`).
+    /// Threads of one VM without it (`Mode::NoGil`).
     NoGilThreads,
-    /// N processes, each with a VM (and an interpreter lock) of its own.
+    /// Processes, each with a VM (and an interpreter lock) of its own.
     Processes,
 }
 
-/// The speedup class of N copies over one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Speedup {
-    /// About 1×: the copies take turns.
-    AboutOne,
-    /// About N×: the copies run at the same time.
-    AboutN,
-}
-
-/// Your prediction for `work` run by `runner` (see the module documentation).
-pub fn predict(work: Work, runner: Runner) -> Speedup {
+/// Your prediction: the speedup of `copies` copies of `work` run by `runner` over one
+/// copy, on a machine with `cores` cores and nothing else running (both at least 1).
+pub fn predict(work: Work, runner: Runner, copies: usize, cores: usize) -> usize {
     // ANCHOR: solution
     todo!("write this, then run `cargo xtask grade`")
     // ANCHOR_END: solution
