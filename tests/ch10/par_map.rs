@@ -24,6 +24,9 @@ struct Watch {
     meet: Rendezvous,
 }
 
+/// How long the first call of f waits for a second one to run beside it.
+const MEET_WITHIN: Duration = Duration::from_secs(3);
+
 impl Watch {
     fn new() -> Self {
         Watch {
@@ -31,7 +34,7 @@ impl Watch {
             outside: Mutex::new(0),
             // The first two calls wait here for each other: only calls running at the
             // same moment on two threads can meet. After they met, calls do not wait.
-            meet: Rendezvous::new(2, Duration::from_secs(3)),
+            meet: Rendezvous::new(2, MEET_WITHIN),
         }
     }
 
@@ -58,8 +61,8 @@ impl Watch {
         assert!(
             self.meet.met(),
             "{what} on {inputs} inputs: no two calls of f ever ran at the same time (in a \
-             pool of 2 threads, the first call waited 4 s for a second in vain): is it \
-             `iter()` where `par_iter()` belongs?"
+             pool of 2 threads, the first call waited {MEET_WITHIN:?} for a second in vain): is \
+             it `iter()` where `par_iter()` belongs?"
         );
         let indices = self.indices.lock().unwrap();
         assert_eq!(

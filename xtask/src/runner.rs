@@ -468,29 +468,24 @@ fn join_reader(reader: JoinHandle<String>) -> String {
     }
 }
 
-/// A run stopped (stuck or out of time) after one of its tests had already failed: libtest
-/// prints failures only at the end, which never came, so the failure is shown from the
-/// sealed panic of the test's own thread.
+/// A run stopped (stuck or out of time) after one of its tests had already failed: the
+/// verdict is that failure, shown from the sealed panic of the test's own thread (libtest
+/// prints failures only at the end, which never came), and then why the run was stopped.
 fn with_earlier_failure(stopped: Verdict, reports: &[String], listed: &[String]) -> Verdict {
     let failed = support::sealed::panics(reports).find(|panic| {
         listed
             .iter()
             .any(|test| panic.starts_with(&format!("thread '{test}' panicked")))
     });
-    let Some(failed) = failed else {
-        return stopped;
-    };
-    let earlier = format!("\nBefore that, a test had already failed:\n{failed}");
-    match stopped {
-        Verdict::TimedOut { limit, diagnosis } => Verdict::TimedOut {
-            limit,
-            diagnosis: diagnosis + &earlier,
+    match failed {
+        Some(failed) => Verdict::Failed {
+            reason: format!(
+                "{}\nAfter that failure the run did not end, and was stopped: {}",
+                crate::feedback::for_learner(failed),
+                stopped.reason()
+            ),
         },
-        Verdict::Stuck { after, diagnosis } => Verdict::Stuck {
-            after,
-            diagnosis: diagnosis + &earlier,
-        },
-        other => other,
+        None => stopped,
     }
 }
 
