@@ -7,6 +7,7 @@
 //! - [`startup_env`]: the environment as this process started with it, which `set_var` cannot change;
 //! - [`stats`]: repeating a measurement and summarising it honestly (runs, median, spread);
 //! - [`checks`]: a lesson's checks, as invariants (asserted) or expectations (reported);
+//! - [`futex`]: sleeping on a word of (shared) memory, and waking its sleepers;
 //! - [`fmt`]: bytes, durations and headings printed the same way in every lesson;
 //! - [`interleave`]: every schedule of a few tiny threads over shared variables, and what each gives;
 //! - [`table`]: aligned text tables;
@@ -38,6 +39,7 @@ pub mod cpuchart;
 pub mod cpustat;
 pub mod crash;
 pub mod fmt;
+pub mod futex;
 pub mod interleave;
 pub mod maps;
 #[cfg(feature = "model")]

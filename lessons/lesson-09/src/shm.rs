@@ -13,6 +13,7 @@ use nix::time::{ClockId, clock_gettime};
 use support::child::fork;
 use support::cleanup::{Kind, Named};
 use support::fmt;
+use support::futex::{wait as futex_wait, wake as futex_wake};
 
 /// Bytes in one slot of a ring, and slots per ring.
 pub const SLOT: usize = 64 * 1024;
@@ -153,41 +154,6 @@ fn wait(word: &AtomicU32, seen: u32, spin: bool) {
         futex_wait(word, seen);
     }
 }
-
-// ANCHOR: futex
-/// Sleeps in the kernel while `*word == expected` (returns at once if it already differs).
-/// Not FUTEX_PRIVATE: the word is in memory shared between processes.
-fn futex_wait(word: &AtomicU32, expected: u32) {
-    // SAFETY: futex(2) reads the aligned u32 at `word`; no timeout, no second address.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            word.as_ptr(),
-            libc::FUTEX_WAIT,
-            expected,
-            0usize,
-            0usize,
-            0,
-        );
-    }
-}
-
-/// Wakes every process sleeping in `futex_wait` on `word`.
-fn futex_wake(word: &AtomicU32) {
-    // SAFETY: FUTEX_WAKE only reads the address as a key; it touches no memory.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            word.as_ptr(),
-            libc::FUTEX_WAKE,
-            i32::MAX,
-            0usize,
-            0usize,
-            0,
-        );
-    }
-}
-// ANCHOR_END: futex
 
 fn cpu_time() -> Duration {
     clock_gettime(ClockId::CLOCK_PROCESS_CPUTIME_ID)

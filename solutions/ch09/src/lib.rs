@@ -14,32 +14,8 @@ pub mod shm_handoff;
 pub mod sync {
     pub use std::sync::atomic;
 
-    /// Sleeps until another thread or process calls [`futex_wake`] on `word` — unless
-    /// `word` no longer holds `expected`, in which case it returns at once (the kernel
-    /// compares and sleeps in one step, so a wake-up between your check and this call is
-    /// not lost). It may also return early (a signal, a spurious wake-up): always check the
-    /// word again after it.
-    pub fn futex_wait(word: &atomic::AtomicU32, expected: u32) {
-        // SAFETY: FUTEX_WAIT reads the word at this address, a live `AtomicU32`; no
-        // timeout. Not FUTEX_PRIVATE_FLAG: the word is in memory shared between processes.
-        unsafe {
-            libc::syscall(
-                libc::SYS_futex,
-                word.as_ptr(),
-                libc::FUTEX_WAIT,
-                expected,
-                std::ptr::null::<libc::timespec>(),
-            );
-        }
-    }
-
-    /// Wakes every thread or process sleeping in [`futex_wait`] on `word`.
-    pub fn futex_wake(word: &atomic::AtomicU32) {
-        // SAFETY: FUTEX_WAKE only uses the address as a key; it reads no memory through it.
-        unsafe {
-            libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE, i32::MAX);
-        }
-    }
+    // Sleep while a word holds a value, and wake the sleepers: see their documentation.
+    pub use support::futex::{wait as futex_wait, wake as futex_wake};
 }
 
 /// `shm_handoff.rs` once more, over the loom model checker's types: the grading tests run

@@ -9,7 +9,8 @@
 //! while it waits. A *futex* ("fast user-space mutex", `man 2 futex`) fixes that: the
 //! waiter asks the kernel "put me to sleep if the 32-bit word at this address still holds
 //! this value", and the other side, after changing the word, asks "wake whoever sleeps on
-//! this address". [`futex_wait`] and [`futex_wake`] are written for you (in `lib.rs`).
+//! this address". [`futex_wait`] and [`futex_wake`] are written for you
+//! (`support::futex`, which `lib.rs` hands on in `sync`).
 //!
 //! The two processes share one [`Shared`] record with a one-item mailbox: `slot` holds
 //! the item, `sent` counts the items the producer has put there, `taken` the items the
