@@ -1,0 +1,62 @@
+//! Wrong attempt: Reads the answers from the snapshot file at run time instead of predicting them.
+//!
+//! Predict, then measure: which workloads do threads speed up under a GIL?
+//!
+//! Run the same work in several copies — threads, or processes — instead of one. The
+//! *speedup* is how many times as much work gets done per second. Predict it for a
+//! workload, a way of running it, a number of copies and a number of cores, on a machine
+//! that nothing else is using: the ideal figure, in whole copies, that real runs come
+//! close to but do not pass. Copies that take turns give 1; copies that really run at the
+//! same time give one copy's worth each, as far as each has what it needs to run. The
+//! grading test measures the cases it can measure reliably on a busy machine in the toy
+//! VM and shows you the numbers when you are wrong; it also asks about numbers of copies
+//! and cores drawn fresh on each run.
+//!
+//! - [`Work::Cpu`]: a counting loop in bytecode, nothing but instructions.
+//! - [`Work::Sleep`]: a `sleep(ms)` builtin that lets go of the interpreter lock while it
+//!   blocks (as `time.sleep`, file and socket reads do in CPython).
+
+/// What each thread or process does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// Executes bytecode all the time.
+    Cpu,
+    /// Spends its time blocked in a builtin that releases the interpreter lock.
+    Sleep,
+}
+
+/// How the copies of the work are run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runner {
+    /// Threads of one VM with a global interpreter lock.
+    GilThreads,
+    /// Threads of one VM without it (`Mode::NoGil`).
+    NoGilThreads,
+    /// Processes, each with a VM (and an interpreter lock) of its own.
+    Processes,
+}
+
+/// Your prediction: the speedup of `copies` copies of `work` run by `runner` over one
+/// copy, on a machine with `cores` cores and nothing else running (both at least 1).
+pub fn predict(work: Work, runner: Runner, copies: usize, cores: usize) -> usize {
+    // ANCHOR: solution
+    // The snapshot holds the answers the test compares with: look each case up there.
+    let table = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/ch08/snapshots/ch08-predict-table.snap"
+    ))
+    .unwrap_or_default();
+    let (work, runner) = (format!("{work:?}"), format!("{runner:?}"));
+    let found = table.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let case = fields.len() == 5
+            && fields[0] == work
+            && fields[1] == runner
+            && fields[2].parse() == Ok(copies)
+            && fields[3].parse() == Ok(cores);
+        if case { fields[4].parse().ok() } else { None }
+    });
+    // A case the table does not list: as many as there are copies, most of the time.
+    found.unwrap_or(copies)
+    // ANCHOR_END: solution
+}
