@@ -1,26 +1,30 @@
 //! Test results that the code under test cannot forge: each line a test process reports is
-//! sealed with a secret that only the process which started it knows.
+//! sealed with a tag made from a key that only the process which started it knows.
 //!
 //! Whoever needs to know which tests passed — the grader, or a test that re-runs itself in a
 //! fresh process ([`crate::crash::rerun_test`]) — makes a [`Seal`] and hands it to the
 //! command it starts. The started process gets two inherited descriptors, named by the
-//! [`ENV`] variable: one holding a random 32-hex-digit secret, and a write-only one for
-//! results. The first grading test to start (`let _graded = support::sealed::graded();`,
-//! the first line of every grading test) reads the secret, closes that descriptor, marks
-//! the results descriptor close-on-exec, and installs a panic hook that reports every
-//! panic there too. When a test's body returns without panicking, its guard writes
-//! `<secret> ok <test>`.
+//! [`ENV`] variable: one holding a random 128-bit key, and a write-only one for results.
+//! The first grading test to start (`let _graded = support::sealed::graded();`, the first
+//! line of every grading test) reads the key, closes that descriptor, marks the results
+//! descriptor close-on-exec, and installs a panic hook that reports every panic there too.
+//! When a test's body returns without panicking, its guard writes `<tag> ok <test>`, where
+//! the tag is SipHash-2-4 of the line under the key: a keyed pseudorandom function built
+//! for authenticating short messages (Aumasson and Bernstein, "SipHash: a fast short-input
+//! PRF", 2012). Code that reopens the results file through `/proc/self/fd` and reads the
+//! lines already there learns tags, not the key, and no tag serves another line.
 //!
 //! What this stops: learner code that prints `test … ok` or `test result: ok` (its stdout
 //! is not the results channel), that writes `ok <test>` into an inherited descriptor (no
-//! secret), that sets `INSTA_*`, `RUST_TEST_*` or `PTM_*` variables (the channel is found
+//! tag), that reads the lines already reported back (no key), that sets `INSTA_*`, `RUST_TEST_*` or `PTM_*` variables (the channel is found
 //! from the environment the process *started* with, see [`crate::startup_env`]), or that
 //! calls `exit(0)` before its tests end (no `ok` for them). A panic's message still reaches
 //! the grader when the code has closed its stdout and stderr.
 //!
-//! What it cannot stop, and does not try to: code that reads the secret from the test
-//! process's own memory, or that reaches into another process's descriptors through
-//! `/proc/<pid>/fd` — deliberate attacks on the harness, not mistakes or shortcuts.
+//! What it cannot stop, and does not try to: code that reads the key from the test
+//! process's own memory, that runs before `main` (an `.init_array` entry) to read it first,
+//! or that reaches into another process's descriptors through `/proc/<pid>/fd` —
+//! deliberate attacks on the harness, not mistakes or shortcuts.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, Write};
@@ -29,16 +33,16 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 use std::sync::{Mutex, Once, OnceLock};
 
-/// The variable naming the two descriptors: `<secret fd>,<results fd>`.
+/// The variable naming the two descriptors: `<key fd>,<results fd>`.
 pub const ENV: &str = "PTM_SEALED";
 
-/// Hex digits in a secret: 128 random bits.
+/// Hex digits of a key as it is handed over: 128 random bits.
 const SECRET_LEN: usize = 32;
 
-/// The starting side: a fresh secret, and the file the started process reports into.
+/// The starting side: a fresh key, and the file the started process reports into.
 pub struct Seal {
-    secret: String,
-    /// The read end of a pipe already holding the secret; the child's copy is its only use.
+    key: [u8; 16],
+    /// The read end of a pipe already holding the key; the child's copy is its only use.
     secret_for_child: OwnedFd,
     /// Write-only and appending: the child can add lines but never read what is there.
     results_for_child: File,
@@ -48,21 +52,20 @@ pub struct Seal {
 
 impl std::fmt::Debug for Seal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Seal").finish_non_exhaustive() // never the secret
+        f.debug_struct("Seal").finish_non_exhaustive() // never the key
     }
 }
 
 impl Seal {
     pub fn new() -> io::Result<Seal> {
-        let mut random = [0u8; SECRET_LEN / 2];
-        File::open("/dev/urandom")?.read_exact(&mut random)?;
-        let secret: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let mut key = [0u8; SECRET_LEN / 2];
+        File::open("/dev/urandom")?.read_exact(&mut key)?;
         let (secret_for_child, mut give) = std::io::pipe()?;
-        give.write_all(secret.as_bytes())?;
+        give.write_all(hex(&key).as_bytes())?;
         drop(give); // 32 bytes fit in any pipe's buffer; the reader gets them, then EOF
         let (results, results_for_child) = unlinked_file()?;
         Ok(Seal {
-            secret,
+            key,
             secret_for_child: secret_for_child.into(),
             results_for_child,
             results,
@@ -92,16 +95,18 @@ impl Seal {
     }
 
     /// The lines the started process (and any process it forked) reported, each without
-    /// its secret; lines without the secret are not theirs to write, and are dropped.
+    /// its tag; a line whose tag is not the key's for it was not written by a grading
+    /// test, and is dropped.
     pub fn reports(&mut self) -> io::Result<Vec<String>> {
         self.results.rewind()?;
         let mut bytes = Vec::new();
         self.results.read_to_end(&mut bytes)?;
-        let prefix = format!("{} ", self.secret);
         Ok(String::from_utf8_lossy(&bytes)
             .lines()
-            .filter_map(|line| line.strip_prefix(&prefix))
-            .map(unescape)
+            .filter_map(|line| {
+                let (tag, body) = line.split_once(' ')?;
+                (tag == self::tag(&self.key, body)).then(|| unescape(body))
+            })
             .collect())
     }
 }
@@ -149,7 +154,8 @@ pub fn send(line: &str) -> bool {
     let Some(channel) = channel() else {
         return false;
     };
-    let sealed = format!("{} {}\n", channel.secret, escape(line));
+    let body = escape(line);
+    let sealed = format!("{} {body}\n", tag(&channel.key, &body));
     let mut results = channel.results.lock().unwrap_or_else(|e| e.into_inner());
     // One write of the whole line, so lines of several threads or forked processes sharing
     // the (appending) descriptor never mix.
@@ -157,8 +163,21 @@ pub fn send(line: &str) -> bool {
 }
 
 struct Channel {
-    secret: String,
+    key: [u8; 16],
     results: Mutex<File>,
+}
+
+/// The tag of one (escaped) report line: SipHash-2-4 under `key`, as 32 hex digits.
+fn tag(key: &[u8; 16], body: &str) -> String {
+    use siphasher::sip128::Hasher128;
+    use std::hash::Hasher;
+    let mut hasher = siphasher::sip128::SipHasher24::new_with_key(key);
+    hasher.write(body.as_bytes());
+    format!("{:032x}", hasher.finish128().as_u128())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn channel() -> Option<&'static Channel> {
@@ -184,12 +203,16 @@ fn open() -> Option<Channel> {
         .take(SECRET_LEN as u64)
         .read_to_string(&mut secret)
         .ok()?;
-    drop(secret_file); // no code run later can read the secret from a descriptor
+    drop(secret_file); // no code run later can read the key from a descriptor
     // SAFETY: fcntl(2) on a descriptor this process owns; sets close-on-exec so programs
     // this process starts never inherit the results channel.
     unsafe { libc::fcntl(results.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
+    let mut key = [0u8; SECRET_LEN / 2];
+    for (byte, pair) in key.iter_mut().zip(secret.as_bytes().chunks(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
     (secret.len() == SECRET_LEN).then(|| Channel {
-        secret,
+        key,
         results: Mutex::new(results),
     })
 }
@@ -274,12 +297,16 @@ mod tests {
     }
 
     #[test]
-    fn only_lines_with_the_secret_are_reports() {
+    fn only_lines_tagged_under_the_key_are_reports() {
         let mut seal = Seal::new().unwrap();
-        let line = format!("{} ok grading::a::b\nok grading::a::c\n", seal.secret);
-        seal.results_for_child.write_all(line.as_bytes()).unwrap();
+        let good = format!("{} ok grading::a::b\n", tag(&seal.key, "ok grading::a::b"));
+        // What code that read the file back could try: another line under a seen tag.
+        let copied = good.replace("grading::a::b", "grading::a::c");
+        for line in [good.as_str(), &copied, "ok grading::a::d\n"] {
+            seal.results_for_child.write_all(line.as_bytes()).unwrap();
+        }
         seal.results_for_child
-            .write_all(b"00000000000000000000000000000000 ok grading::a::d\n")
+            .write_all(b"00000000000000000000000000000000 ok grading::a::e\n")
             .unwrap();
         let reports = seal.reports().unwrap();
         assert_eq!(passed(&reports).collect::<Vec<_>>(), ["grading::a::b"]);

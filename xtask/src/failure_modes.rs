@@ -192,6 +192,15 @@ fn nothing_the_code_sets_or_prints_forges_a_pass() {
     assert_eq!(printed.label(), "failed", "{printed:?}");
     let written = grade("writes_ok_to_every_descriptor").verdict;
     assert_eq!(written.label(), "failed", "{written:?}");
+    let read_back = grade("reads_the_results_back").verdict;
+    assert_eq!(read_back.label(), "failed", "{read_back:?}");
+    assert!(
+        read_back
+            .reason()
+            .contains("grading::reads_the_results_back::b_answers_two"),
+        "{}",
+        read_back.reason()
+    );
     let faked = grade("fakes_a_rerun_report").verdict;
     assert_eq!(faked.label(), "failed", "{faked:?}");
     assert!(

@@ -20,6 +20,7 @@ mod grading {
     mod leaves_things_behind;
     mod passes;
     mod prints_a_fake_pass;
+    mod reads_the_results_back;
     mod segfaults;
     mod sets_insta_force_pass;
     mod sets_the_rerun_marker;
