@@ -123,6 +123,10 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
         "every wrong attempt is rejected",
         tried.iter().filter_map(wrong::Tried::problem).collect(),
     );
+    section(
+        "the grader's own hostile and broken attempts get the right verdict within 10 s",
+        grader_failure_modes(&root)?,
+    );
 
     println!(
         "\nverify: {} exercises in {} chapters, {} wrong attempts (graded in {seconds:.0} s); \
@@ -182,6 +186,35 @@ fn solutions_on_a_busy_machine(root: &Path, exercises: &[Exercise]) -> Result<Ve
             )
         })
         .collect())
+}
+
+/// The grader's own failure modes (`xtask/src/failure_modes.rs`: forged results, a
+/// deadlock, a silent pipe, a long sleep, closed output, a fork bomb, memory without bound,
+/// leftovers, ...), run as the tests they are; a failing one is a problem, with its words.
+fn grader_failure_modes(root: &Path) -> Result<Vec<String>> {
+    let output = std::process::Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args([
+            "test",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--bin",
+            "xtask",
+            "--",
+        ])
+        .arg("failure_modes::")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .context("failed to run `cargo test -p xtask failure_modes`")?;
+    if output.status.success() {
+        return Ok(Vec::new());
+    }
+    let text = String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
+    Ok(vec![format!(
+        "cargo test -p xtask failure_modes:: failed:\n{}",
+        text.trim_end()
+    )])
 }
 
 /// `verify --busy-only [targets]`: the busy-machine grading of the solutions, nothing else.
