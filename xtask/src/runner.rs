@@ -471,21 +471,39 @@ fn join_reader(reader: JoinHandle<String>) -> String {
 /// A run stopped (stuck or out of time) after one of its tests had already failed: the
 /// verdict is that failure, shown from the sealed panic of the test's own thread (libtest
 /// prints failures only at the end, which never came), and then why the run was stopped.
+/// A panic on another thread (a helper the test waits for, or a learner's thread) may be
+/// the cause or may have been expected, so it is shown after the reason, as a clue.
 fn with_earlier_failure(stopped: Verdict, reports: &[String], listed: &[String]) -> Verdict {
-    let failed = support::sealed::panics(reports).find(|panic| {
+    let panics: Vec<&str> = support::sealed::panics(reports).collect();
+    let on_a_test_thread = panics.iter().find(|panic| {
         listed
             .iter()
             .any(|test| panic.starts_with(&format!("thread '{test}' panicked")))
     });
-    match failed {
-        Some(failed) => Verdict::Failed {
+    if let Some(failed) = on_a_test_thread {
+        return Verdict::Failed {
             reason: format!(
                 "{}\nAfter that failure the run did not end, and was stopped: {}",
                 crate::feedback::for_learner(failed),
                 stopped.reason()
             ),
+        };
+    }
+    let Some(last) = panics.last() else {
+        return stopped;
+    };
+    let clue =
+        format!("\nBefore it was stopped, this panic happened on one of its threads:\n{last}");
+    match stopped {
+        Verdict::TimedOut { limit, diagnosis } => Verdict::TimedOut {
+            limit,
+            diagnosis: diagnosis + &clue,
         },
-        None => stopped,
+        Verdict::Stuck { after, diagnosis } => Verdict::Stuck {
+            after,
+            diagnosis: diagnosis + &clue,
+        },
+        other => other,
     }
 }
 
