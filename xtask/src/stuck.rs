@@ -201,7 +201,9 @@ impl Watch {
     /// Looks (at most every [`EVERY`]); returns the look once every learner thread has been
     /// blocked, using no CPU, for [`STALL`].
     pub fn stuck(&mut self, members: &[Process]) -> Option<Look> {
-        if self.last_look.is_some_and(|at| at.elapsed() < EVERY) {
+        // The first look waits EVERY too: most runs end before it, and pay for none.
+        let last = *self.last_look.get_or_insert_with(Instant::now);
+        if last.elapsed() < EVERY {
             return None;
         }
         self.last_look = Some(Instant::now());
