@@ -219,8 +219,8 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
     };
     let sandbox = Sandbox::new()?;
     let process_limit = process_limit();
-    // The verdict's channel: each grading test reports `ok <test>` sealed with a secret
-    // only this run knows (see `support::sealed`), never through the stdout and stderr the
+    // The verdict's channel: each grading test reports `ok <test>` tagged under a key only
+    // this run knows (see `support::sealed`), never through the stdout and stderr the
     // learner's code shares.
     let mut seal = support::sealed::Seal::new().context("failed to make the results channel")?;
     let mut command = Command::new(binary);
