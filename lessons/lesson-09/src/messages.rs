@@ -113,7 +113,7 @@ fn take_pending(set: &SigSet) -> Option<Signal> {
 }
 // ANCHOR_END: signals
 
-/// Step 13: a signal carries a number and nothing else.
+/// Step 13: a standard signal is one pending bit per kind: it does not queue.
 pub fn show_signals() -> Result<()> {
     fmt::step("13. Signals: the smallest message");
     let sends = [Signal::SIGUSR1, Signal::SIGUSR1, Signal::SIGUSR2];
@@ -130,7 +130,7 @@ pub fn show_signals() -> Result<()> {
     );
     println!("  the parent then took with sigtimedwait: {}", names(&got));
     support::checks::invariant(
-        "two SIGUSR1 sent, one received (no queue, no data)",
+        "two SIGUSR1 sent, one received (a standard signal does not queue)",
         got.len() == 2,
     );
     Ok(())

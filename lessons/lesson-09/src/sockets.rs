@@ -103,23 +103,45 @@ pub fn show_listening_socket(ctx: &Ctx) -> Result<()> {
         "two sends arrived as one read (no message boundaries)",
         n == 28,
     );
+    // The reader's buffer could take the whole send at once, so the pieces are the
+    // socket's doing: the writer can have only so much in flight (about the socket's send
+    // buffer, SO_SNDBUF) before it waits, and each read returns what has arrived by then.
     println!(
-        "  one send of {} arrived in {} reads of at most 64 KiB: {:?}",
-        fmt::bytes(split.iter().sum::<usize>() as u64),
-        split.len(),
-        split
+        "  one send of {}, read with a {} buffer, arrived in {} reads, the largest {}\n  \
+         (the writing end's send buffer, SO_SNDBUF, is {})",
+        fmt::bytes(split.sizes.iter().sum::<usize>() as u64),
+        fmt::bytes(READ_BUFFER as u64),
+        split.sizes.len(),
+        fmt::bytes(split.sizes.iter().copied().max().unwrap_or(0) as u64),
+        fmt::bytes(split.send_buffer as u64)
     );
     drop(named);
     Ok(())
 }
 
-/// One `write` of 200 KiB into a stream socket, read back with a 64 KiB buffer.
-fn split_read() -> Result<Vec<usize>> {
+/// How much [`split_read`] sends in one `write`: several times what a socket holds.
+const ONE_SEND: usize = 1024 * 1024;
+
+/// The reader's buffer in [`split_read`]: larger than the send, so it never cuts it.
+const READ_BUFFER: usize = 2 * ONE_SEND;
+
+/// What [`split_read`] saw.
+struct Split {
+    /// The bytes each read returned, in order.
+    sizes: Vec<usize>,
+    /// The writing end's SO_SNDBUF, as `getsockopt` reports it.
+    send_buffer: usize,
+}
+
+/// One `write` of [`ONE_SEND`] bytes into a stream socket, read back with a buffer that
+/// could hold it whole.
+fn split_read() -> Result<Split> {
     let (mut a, mut b) = UnixStream::pair()?;
-    let child = fork(|| i32::from(a.write_all(&vec![1u8; 200 * 1024]).is_err()))?;
+    let send_buffer = nix::sys::socket::getsockopt(&a, nix::sys::socket::sockopt::SndBuf)?;
+    let child = fork(|| i32::from(a.write_all(&vec![1u8; ONE_SEND]).is_err()))?;
     drop(a);
     let mut sizes = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024];
+    let mut buf = vec![0u8; READ_BUFFER];
     loop {
         match b.read(&mut buf)? {
             0 => break,
@@ -127,7 +149,7 @@ fn split_read() -> Result<Vec<usize>> {
         }
     }
     child.wait()?;
-    Ok(sizes)
+    Ok(Split { sizes, send_buffer })
 }
 
 /// Step 8: datagrams keep their boundaries.
@@ -156,8 +178,9 @@ pub fn show_datagrams() -> Result<()> {
 }
 
 // ANCHOR: scm_rights
-/// Sends an open file descriptor over a Unix socket: the kernel installs a copy of it in
-/// the receiver's descriptor table (SCM_RIGHTS), under a number of the receiver's choosing.
+/// Sends an open file descriptor over a Unix socket (SCM_RIGHTS): when the receiver calls
+/// `recvmsg`, the kernel installs a new descriptor for the same open file in the receiver's
+/// table, under a number it picks there.
 fn send_fd(sock: &UnixStream, fd: &File) -> nix::Result<usize> {
     let fds = [fd.as_raw_fd()];
     let cmsg = [ControlMessage::ScmRights(&fds)];

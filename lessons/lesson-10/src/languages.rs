@@ -55,8 +55,13 @@ pub fn show_languages() -> Result<()> {
         ["", "threads are M:N; C# Tasks share a pool", ""],
         [
             "Go",
-            "goroutine, M:N on GOMAXPROCS threads",
-            "all (GOMAXPROCS = CPUs)",
+            "goroutine, M:N on OS threads",
+            "GOMAXPROCS run Go code at once",
+        ],
+        [
+            "",
+            "(blocked system calls use more threads)",
+            "(CPUs; 1.25+: the cgroup quota)",
         ],
         ["Rust", "std::thread 1:1; async tasks M:N", "all"],
     ] {

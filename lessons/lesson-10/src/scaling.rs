@@ -79,7 +79,8 @@ pub fn show_rayon_scaling(ctx: Ctx) -> Result<()> {
     );
     fmt::note(
         "More threads than cores cannot add speed to CPU-bound work: the kernel time-slices\n\
-         them on the same cores. rayon's default pool has one thread per core for that reason.",
+         them on the same cores. That is why rayon's default pool has one thread per CPU this\n\
+         process may use (std::thread::available_parallelism; RAYON_NUM_THREADS overrides it).",
     );
     Ok(())
 }
