@@ -22,6 +22,7 @@
 //! - [`cleanup`]: named IPC objects (files, FIFOs, sockets, shm, queues) removed on exit,
 //!   panic and Ctrl-C;
 //! - [`bars`]: horizontal bars for a terminal chart;
+//! - [`machine`]: whether this is a virtual machine, where the CPU says so;
 //! - [`maps`]: a process's memory map, sorted into regions (code, data, bss, heap, stack, ...);
 //! - [`toyvm`]: a toy bytecode interpreter whose threads share a global interpreter lock;
 //! - `child` (feature `child`): forked children that are reaped on return, panic and Ctrl-C;
@@ -41,6 +42,7 @@ pub mod crash;
 pub mod fmt;
 pub mod futex;
 pub mod interleave;
+pub mod machine;
 pub mod maps;
 #[cfg(feature = "model")]
 pub mod model;

@@ -9,6 +9,8 @@ use std::fmt;
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     headers: Vec<String>,
+    /// A second header line (units, qualifiers), printed above the rule with the first.
+    subheaders: Vec<String>,
     rows: Vec<Vec<String>>,
     right_aligned: Vec<bool>,
 }
@@ -20,6 +22,7 @@ impl Table {
         let right_aligned = vec![false; headers.len()];
         Self {
             headers,
+            subheaders: Vec::new(),
             rows: Vec::new(),
             right_aligned,
         }
@@ -30,6 +33,12 @@ impl Table {
         if let Some(flag) = self.right_aligned.get_mut(column) {
             *flag = true;
         }
+        self
+    }
+
+    /// A second header line under the first, above the rule, so it reads as a header.
+    pub fn subheader<S: ToString>(mut self, cells: impl IntoIterator<Item = S>) -> Self {
+        self.subheaders = cells.into_iter().map(|c| c.to_string()).collect();
         self
     }
 
@@ -50,7 +59,8 @@ impl Table {
             .unwrap_or(0);
         (0..columns)
             .map(|c| {
-                std::iter::once(&self.headers)
+                [&self.headers, &self.subheaders]
+                    .into_iter()
                     .chain(&self.rows)
                     .filter_map(|r| r.get(c))
                     .map(|cell| cell.chars().count())
@@ -83,6 +93,9 @@ impl fmt::Display for Table {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let widths = self.widths();
         self.write_row(f, &self.headers, &widths)?;
+        if !self.subheaders.is_empty() {
+            self.write_row(f, &self.subheaders, &widths)?;
+        }
         let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
         self.write_row(f, &rule, &widths)?;
         for row in &self.rows {
@@ -104,5 +117,12 @@ mod tests {
             t.to_string(),
             "  name    n\n  ────  ───\n  a       1\n  long  100\n"
         );
+    }
+
+    #[test]
+    fn a_subheader_sits_above_the_rule() {
+        let mut t = Table::new(["time", "n"]).subheader(["(ms)", ""]).right(1);
+        t.row(["5", "1"]);
+        assert_eq!(t.to_string(), "  time  n\n  (ms)\n  ────  ─\n  5     1\n");
     }
 }

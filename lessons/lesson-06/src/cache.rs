@@ -100,10 +100,7 @@ pub fn show(sizes_kib: &[usize], batches: usize) -> Result<Vec<Row>> {
         "processes",
         "chart",
     ]);
-    for c in 0..6 {
-        t = t.right(c);
-    }
-    t.row([
+    t = t.subheader([
         "",
         "(no switch)",
         "round trip",
@@ -112,6 +109,9 @@ pub fn show(sizes_kib: &[usize], batches: usize) -> Result<Vec<Row>> {
         "− touch",
         "",
     ]);
+    for c in 0..6 {
+        t = t.right(c);
+    }
     for r in &rows {
         let (lt, lp) = (left(r.threads, r), left(r.processes, r));
         let solid = bar(lt.min(lp), max, 24);
@@ -133,8 +133,10 @@ pub fn show(sizes_kib: &[usize], batches: usize) -> Result<Vec<Row>> {
          round trips each, after one untimed batch). Between hand-offs each end reads and writes\n\
          one byte in every 64-byte line of its own working set. \"2 × touch\": that loop alone,\n\
          twice, warm, no switch (median of 21); \"− touch\" leaves the switches plus the refill of\n\
-         caches and TLB the other end's touching forced. Chart of what is left: █ the smaller of\n\
-         the two, then ░ what processes took on top (▒: what threads took on top).\n\
+         caches and TLB the other end's touching forced; 0 ns: the round trip took no longer than\n\
+         the warm touch loop alone (both fetch from further away at that size: noise decides).\n\
+         Chart of what is left: █ the smaller of the two, then ░ what processes took on top (▒:\n\
+         what threads took on top).\n\
          Caches (sysfs): {}.\n\
          The PCID flag (x86 tags TLB entries with an address-space ID, so switching page tables\n\
          need not flush the whole TLB) is {} in /proc/cpuinfo.",

@@ -38,6 +38,8 @@ pub fn show(size: Size) -> Result<Pinned> {
     .right(4)
     .right(5);
     let mut pinned_pipe = (None, None);
+    // Pipe, threads: the round trip on one core and on two, for their ratio below.
+    let mut pipe_threads = [None, None];
     for wire in [Wire::Pipe, Wire::Futex] {
         for ends in [Ends::Threads, Ends::Processes] {
             for (cores, cpu_b) in [("one", c0), ("two", c1)] {
@@ -68,6 +70,9 @@ pub fn show(size: Size) -> Result<Pinned> {
                     wire::cpu_list(m.cpus_a),
                     wire::cpu_list(m.cpus_b),
                 ]);
+                if (wire, ends) == (Wire::Pipe, Ends::Threads) {
+                    pipe_threads[usize::from(cpu_b != c0)] = Some(s.median);
+                }
                 if wire == Wire::Pipe && cpu_b == c0 {
                     match ends {
                         Ends::Threads => pinned_pipe.1 = Some(m),
@@ -82,11 +87,19 @@ pub fn show(size: Size) -> Result<Pinned> {
         "Each row: median of {} batches of {} round trips (after one untimed batch), divided by\n\
          {}; middle half = the middle 50 % of the batches. A and B: the CPUs sched_getcpu()\n\
          reported after every hand-off. One core: a round trip is two switches (A→B, B→A), so\n\
-         per switch = round trip ÷ 2. Two cores: each end sleeps and is woken on its own core,\n\
-         so the cost is a cross-core wake-up (an interrupt to the other core, which may be idle\n\
-         and must wake), not one switch.",
+         per switch = round trip ÷ 2 — which also counts a write, a read and a wake-up per\n\
+         hand-off (lmbench's lat_ctx subtracts the pipe's own cost; this does not). Two cores:\n\
+         each end sleeps and is woken on its own core, so the cost is a cross-core wake-up (an\n\
+         interrupt to the other core, which may be idle and must wake), not one switch.",
         size.batches, size.round_trips, size.round_trips
     ));
+    if let [Some(one), Some(two)] = pipe_threads {
+        println!(
+            "  two cores ÷ one core (pipe, threads): {:.0}×\n  this machine: {}",
+            two.as_secs_f64() / one.as_secs_f64().max(1e-12),
+            support::machine::kind()
+        );
+    }
     if c0 == c1 {
         fmt::note("Only one CPU is allowed here, so \"two cores\" ran on one as well.");
     }
