@@ -5,6 +5,7 @@ Usage (the lesson calls it; you can too):
     python3 workloads.py calibrate SECONDS
     python3 workloads.py cpu threads|processes N ITERATIONS
     python3 workloads.py io  threads|processes N SLEEPS MILLISECONDS
+    python3 workloads.py race plain|call N TIMES SWITCH_INTERVAL_SECONDS
 
 Each command prints one line of `key=value` pairs for the lesson to read.
 """
@@ -75,11 +76,42 @@ def calibrate(seconds):
         iterations *= 2
 
 
+# ANCHOR: race
+x = 0
+
+
+def add_plain(times):
+    """x += 1: a read, an add and a write of the global, with no call in between."""
+    global x
+    for _ in range(times):
+        x += 1
+
+
+def add_across_a_call(times):
+    """The same read-modify-write with a call between the read and the write."""
+    global x
+    for _ in range(times):
+        seen = x
+        abs(0)
+        x = seen + 1
+
+
+def race(how, n, times, interval):
+    """n threads add 1 to x `times` times each; prints what x ended at."""
+    sys.setswitchinterval(interval)
+    work = add_plain if how == "plain" else add_across_a_call
+    in_threads(n, work, (times,))
+    print(f"x={x} expected={n * times}")
+# ANCHOR_END: race
+
+
 def main(argv):
     if argv[:1] == ["info"]:
         return info()
     if argv[:1] == ["calibrate"]:
         return calibrate(float(argv[1]))
+    if argv[:1] == ["race"]:
+        return race(argv[1], int(argv[2]), int(argv[3]), float(argv[4]))
     kind, how, n = argv[0], argv[1], int(argv[2])
     if kind == "cpu":
         # The total work is fixed; n workers share it.

@@ -124,5 +124,6 @@ fn tell_the_story(o: Options) -> Result<()> {
     io::show_convoy(&o);
     fmt::step("5. The GIL does not make x += 1 thread-safe");
     race::show_lost_updates(o.increments);
+    race::show_cpython_race(py.as_ref());
     Ok(())
 }

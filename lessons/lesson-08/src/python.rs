@@ -39,6 +39,20 @@ pub fn timed(args: &[&str]) -> Result<Duration> {
     Ok(Duration::from_secs_f64(parse(&out, "seconds")?))
 }
 
+/// What x ended at, and what it should have been, when `threads` CPython threads each add
+/// 1 to it `times` times: by `x += 1` (`how` = "plain") or with a call between the read
+/// and the write ("call"), with the given switch interval.
+pub fn race(how: &str, threads: u32, times: u64, interval: Duration) -> Result<(u64, u64)> {
+    let out = run(&[
+        "race",
+        how,
+        &threads.to_string(),
+        &times.to_string(),
+        &interval.as_secs_f64().to_string(),
+    ])?;
+    Ok((parse(&out, "x")?, parse(&out, "expected")?))
+}
+
 // ANCHOR: run_python
 /// Runs the script with `args` and returns what it printed. `python3` leads a process
 /// group of its own, so the Ctrl-C handler's kill of that group takes its

@@ -72,3 +72,50 @@ pub fn show_lost_updates(times: u64) {
          data, not your read-modify-write. The VM-level lock makes the count exact.",
     );
 }
+
+/// The same race in the machine's CPython, where one is installed: `x += 1`, and the same
+/// read-modify-write with a call between the read and the write.
+pub fn show_cpython_race(py: Option<&crate::python::Python>) {
+    let Some(py) = py else {
+        println!("  python3 was not found: the same race in CPython is left out.");
+        return;
+    };
+    let (threads, times, interval) = (3, 300_000, Duration::from_micros(50));
+    println!(
+        "  The same race in CPython {}: {threads} threads × {times} increments of a global,\n  \
+         switch interval {}:",
+        py.version,
+        support::fmt::duration(interval)
+    );
+    let mut table = Table::new(["python", "expected", "x", "lost"])
+        .right(1)
+        .right(2)
+        .right(3);
+    for (how, code) in [
+        ("plain", "x += 1"),
+        ("call", "seen = x; abs(0); x = seen + 1"),
+    ] {
+        match crate::python::race(how, threads, times, interval) {
+            Ok((x, expected)) => {
+                table.row([
+                    code.to_string(),
+                    expected.to_string(),
+                    x.to_string(),
+                    expected.saturating_sub(x).to_string(),
+                ]);
+            }
+            Err(error) => {
+                table.row([code.to_string(), format!("did not run: {error:#}")]);
+            }
+        }
+    }
+    print!("{table}");
+    support::fmt::note(
+        "One run each. The toy VM may hand its lock over between any two instructions.\n\
+         CPython 3.10 and later look for a request to hand the GIL over only at some: backward\n\
+         jumps, calls, the start of a function (bpo-29988). A bare `x += 1` in a loop is then\n\
+         rarely or never split; a call between the read and the write is a place where the GIL\n\
+         can change hands, and updates are lost. Neither is a promise: Python guarantees no\n\
+         atomicity for `+=`; use `threading.Lock`.",
+    );
+}
