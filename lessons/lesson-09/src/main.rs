@@ -11,6 +11,7 @@
 mod bench;
 mod ends;
 mod files_pipes;
+mod gone;
 mod messages;
 mod shm;
 mod sockets;
@@ -94,5 +95,6 @@ fn tell_the_story(ctx: &Ctx) -> Result<()> {
     messages::show_message_queue()?;
     messages::show_signals()?;
     bench::show_table(ctx)?;
+    gone::show_when_the_other_end_is_gone()?;
     Ok(())
 }
