@@ -141,7 +141,12 @@ pub fn wait_until_state(tid: i32, wanted: char, within: std::time::Duration) -> 
 /// `proc_pid_schedstat` in fs/proc/base.c), brought up to date at every scheduler tick
 /// and switch. `None` once the thread is gone, or where the kernel keeps no schedstats.
 pub fn cpu_time(tid: i32) -> Option<std::time::Duration> {
-    let text = std::fs::read_to_string(format!("/proc/self/task/{tid}/schedstat")).ok()?;
+    cpu_time_of(std::process::id() as i32, tid)
+}
+
+/// [`cpu_time`] for a task of any process (`/proc/<pid>/task/<tid>/schedstat`).
+pub fn cpu_time_of(pid: i32, tid: i32) -> Option<std::time::Duration> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/schedstat")).ok()?;
     let nanos: u64 = text.split_whitespace().next()?.parse().ok()?;
     Some(std::time::Duration::from_nanos(nanos))
 }

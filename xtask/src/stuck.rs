@@ -55,26 +55,32 @@ impl Look {
     /// Looks at every thread of `members` (the exercise's processes) that is the learner's.
     /// `binary` is the test executable, to tell the harness's own threads apart.
     pub fn take(members: &[Process], binary: &Path) -> Look {
-        let exe_of = |p: &Process| p.exe().ok();
+        // Which processes run the test binary: one `exe` link read per process and look.
+        let test_binaries: Vec<i32> = members
+            .iter()
+            .filter(|p| p.exe().ok().as_deref() == Some(binary))
+            .map(|p| p.pid)
+            .collect();
         let rerun_copies: Vec<i32> = members
             .iter()
-            .filter(|p| exe_of(p).as_deref() == Some(binary) && is_rerun_copy(p))
+            .filter(|p| test_binaries.contains(&p.pid) && is_rerun_copy(p))
             .map(|p| p.pid)
             .collect();
         let parents: HashMap<i32, i32> = members
             .iter()
             .filter_map(|p| Some((p.pid, p.stat().ok()?.ppid)))
             .collect();
-        let labels = process_labels(members, binary, &rerun_copies, &parents);
+        let labels = process_labels(members, &test_binaries, &rerun_copies, &parents);
         let label = |pid: i32| {
             labels
                 .get(&pid)
                 .cloned()
                 .unwrap_or_else(|| format!("pid {pid}"))
         };
+        let main_name = binary_comm(binary);
         let mut threads = Vec::new();
         for process in members {
-            let is_test_binary = exe_of(process).as_deref() == Some(binary);
+            let is_test_binary = test_binaries.contains(&process.pid);
             // A test process (not itself a copy) whose child is a re-run copy only waits
             // for that copy: it is harness, and so is all it does.
             let supervises_a_copy = is_test_binary
@@ -85,7 +91,6 @@ impl Look {
             if supervises_a_copy {
                 continue;
             }
-            let main_name = binary_comm(binary);
             for task in process.tasks().into_iter().flatten().flatten() {
                 let Ok(stat) = task.stat() else { continue };
                 // libtest's main thread: the test binary's first thread, still named after
@@ -93,18 +98,14 @@ impl Look {
                 if is_test_binary && task.tid == process.pid && stat.comm == main_name {
                     continue;
                 }
-                let cpu_ns = std::fs::read_to_string(format!(
-                    "/proc/{}/task/{}/schedstat",
-                    process.pid, task.tid
-                ))
-                .ok()
-                .and_then(|text| text.split_whitespace().next()?.parse().ok())
-                .unwrap_or(0);
-                let doing = doing(process.pid, task.tid, stat.state, members, &label);
-                let timed = support::threads::blocked_in_of(process.pid, task.tid)
+                let cpu_ns = support::threads::cpu_time_of(process.pid, task.tid)
+                    .map_or(0, |t| t.as_nanos() as u64);
+                // The system call it is blocked in, read once for both uses below.
+                let call = support::threads::blocked_in_of(process.pid, task.tid)
                     .ok()
-                    .flatten()
-                    .is_some_and(|call| ends_by_itself(&call));
+                    .flatten();
+                let doing = doing(process.pid, task.tid, stat.state, call, members, &label);
+                let timed = call.is_some_and(|call| ends_by_itself(&call));
                 threads.push(ThreadLook {
                     process: label(process.pid),
                     tid: task.tid,
@@ -259,7 +260,7 @@ fn is_rerun_copy(process: &Process) -> bool {
 /// their program's name and PID.
 fn process_labels(
     members: &[Process],
-    binary: &Path,
+    test_binaries: &[i32],
     rerun_copies: &[i32],
     parents: &HashMap<i32, i32>,
 ) -> HashMap<i32, String> {
@@ -267,7 +268,7 @@ fn process_labels(
     members
         .iter()
         .map(|p| {
-            let is_test_binary = p.exe().ok().as_deref() == Some(binary);
+            let is_test_binary = test_binaries.contains(&p.pid);
             let parent = parents.get(&p.pid).copied().unwrap_or(0);
             let part = if !is_test_binary {
                 let name = p.stat().map(|s| s.comm).unwrap_or_default();
@@ -299,6 +300,7 @@ fn doing(
     pid: i32,
     tid: i32,
     state: char,
+    call: Option<support::threads::Blocked>,
     members: &[Process],
     label: &dyn Fn(i32) -> String,
 ) -> String {
@@ -308,7 +310,7 @@ fn doing(
         .to_owned();
     match channel.as_str() {
         _ if state == 'R' => "running (on a CPU, or ready for one)".to_owned(),
-        c if c.contains("pipe") => pipe_wait(pid, tid, c, members, label),
+        c if c.contains("pipe") => pipe_wait(pid, c, call, members, label),
         c if c.contains("futex") => "waiting on a lock, a condition variable, a channel or a join \
                                      (futex)"
             .to_owned(),
@@ -339,8 +341,8 @@ fn doing(
 /// (pid 7, fd 6)`.
 fn pipe_wait(
     pid: i32,
-    tid: i32,
     channel: &str,
+    call: Option<support::threads::Blocked>,
     members: &[Process],
     label: &dyn Fn(i32) -> String,
 ) -> String {
@@ -349,11 +351,7 @@ fn pipe_wait(
     } else {
         ("reading from a", "write", libc::O_WRONLY)
     };
-    let Some(fd) = support::threads::blocked_in_of(pid, tid)
-        .ok()
-        .flatten()
-        .map(|b| b.arguments[0])
-    else {
+    let Some(fd) = call.map(|b| b.arguments[0]) else {
         return format!("{verb} pipe");
     };
     let Ok(pipe) = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")) else {
