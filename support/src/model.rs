@@ -111,8 +111,9 @@ fn explained(message: &str) -> String {
         return message.to_owned();
     }
     let why = if message.contains("deadlock") {
-        "loom found an interleaving in which every thread waits and none can go on: a \
-         wake-up that was never sent, or sent before the change it announces"
+        "loom found an interleaving in which every thread waits and none can go on: each \
+         waits for a lock another holds (two locks taken in different orders), or for a \
+         wake-up that was never sent, or was sent before the change it announces"
     } else if message.contains("maximum number of branches") {
         "loom found a thread that waits by looping instead of sleeping (a spin or \
          `yield_now` loop): wait where the thread sleeps instead (a condition variable, a futex)"

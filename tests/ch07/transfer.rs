@@ -247,3 +247,57 @@ fn a_fixed_set_of_transfers() {
     report += &format!("on a bank of its own, [5]: transfer(0, 0, 1): {result}\n");
     support::assert_graded_snapshot!("ch07-transfer-balances", report);
 }
+
+/// The model checker (loom) runs your `transfer`, compiled over its look-alike types, under
+/// every interleaving of two opposite transfers and an audit: the audit must always see
+/// every coin, and the transfers must always finish. A stress test catches money "in
+/// flight" only when the audit happens to look at the wrong moment; loom tries every
+/// moment, and shows the one that fails.
+#[test]
+fn model_every_interleaving_of_two_transfers_and_an_audit() {
+    let _graded = support::sealed::graded();
+    use crate::model::transfer::Bank;
+    use support::model::loom::{sync::Arc, thread};
+    use support::model::step;
+    support::model::check(
+        "grading::transfer::model_every_interleaving_of_two_transfers_and_an_audit",
+        || {
+            let bank = Arc::new(Bank::new(&[1, 1]));
+            let movers: Vec<_> = [("A", 0, 1), ("B", 1, 0)]
+                .into_iter()
+                .map(|(name, from, to)| {
+                    let bank = bank.clone();
+                    thread::spawn(move || {
+                        step(format!("thread {name} calls transfer({from}, {to}, 1)"));
+                        let result = bank.transfer(from, to, 1);
+                        step(format!("thread {name}: transfer returned {result:?}"));
+                        assert_eq!(
+                            result,
+                            Ok(()),
+                            "transfer({from}, {to}, 1) with 1 coin in each account"
+                        );
+                    })
+                })
+                .collect();
+            step("the main thread calls balances()");
+            let seen = bank.balances();
+            step(format!("the main thread: balances() returned {seen:?}"));
+            assert_eq!(
+                seen.iter().sum::<u64>(),
+                2,
+                "an audit during transfer(0, 1, 1) and transfer(1, 0, 1), from [1, 1], saw \
+                 {seen:?}: a coin was between accounts. Hold both accounts' locks while the \
+                 money moves."
+            );
+            for mover in movers {
+                mover.join().expect("a transfer panicked");
+            }
+            let after = bank.balances();
+            assert_eq!(
+                after,
+                [1, 1],
+                "transfer(0, 1, 1) and transfer(1, 0, 1) from [1, 1]"
+            );
+        },
+    );
+}

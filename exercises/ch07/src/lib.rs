@@ -11,14 +11,14 @@ pub mod predict;
 pub mod semaphore;
 pub mod transfer;
 
-/// The synchronisation types `lost_update` and `semaphore` use: `std::sync`'s. Those files
+/// The synchronisation types `lost_update`, `semaphore` and `transfer` use: `std::sync`'s. Those files
 /// import them from here (`super::sync`), so that the grading tests can compile the same
 /// files a second time over loom's look-alike types (the `model` module below).
 pub mod sync {
     pub use std::sync::{Condvar, Mutex, atomic};
 }
 
-/// `lost_update.rs` and `semaphore.rs` once more, over the loom model checker's types:
+/// `lost_update.rs`, `semaphore.rs` and `transfer.rs` once more, over the loom model checker's types:
 /// the grading tests run this copy under every interleaving of its threads.
 #[cfg(test)]
 #[allow(dead_code, clippy::duplicate_mod)] // loaded twice on purpose: once over loom's types
@@ -31,6 +31,8 @@ mod model {
     pub mod lost_update;
     #[path = "semaphore.rs"]
     pub mod semaphore;
+    #[path = "transfer.rs"]
+    pub mod transfer;
 }
 
 // The grading tests live outside the learner's files, in `tests/ch07/`, and are compiled

@@ -20,7 +20,7 @@
 //! on one thread, which the [`Mutex::lock`] documentation says "might panic or deadlock".
 //! Refuse it before locking anything.
 
-use std::sync::Mutex;
+use super::sync::Mutex;
 
 /// Why a transfer was refused. A refused transfer changes nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
