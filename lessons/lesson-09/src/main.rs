@@ -2,7 +2,9 @@
 //!
 //! `cargo run -p lesson-09` moves bytes between two real processes through every channel
 //! Linux offers — a file, pipes, FIFOs, Unix and TCP sockets, shared memory, message
-//! queues, signals — and then measures each one's round trip and throughput in one table.
+//! queues, signals — and then measures each one's round trip and throughput in one table,
+//! with shared memory both copied into and out of and used in place (zero-copy), beside a
+//! plain memcpy and the in-place work done alone.
 //!
 //! Every named object (the private directory, FIFOs, socket files, shared memory, message
 //! queues) is created exclusively under a per-run name (`support::names`) with mode 0600,

@@ -38,6 +38,8 @@ fn every_channel_works_and_the_table_is_complete() {
         "message queue",
         "shm + futex",
         "shm + spinning",
+        "shm in place + futex",
+        "shm in place + spinning",
         "signal",
     ] {
         let rows: Vec<&str> = stdout
@@ -58,6 +60,23 @@ fn every_channel_works_and_the_table_is_complete() {
         stdout.contains("  memcpy ") && stdout.contains("100 %"),
         "{stdout}"
     );
+    for alone in ["fill alone", "checksum alone"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("  {alone} ")) && l.contains("one process")),
+            "a row for {alone} (each half of the in-place work, with no hand-off):\n{stdout}"
+        );
+    }
+    // The consumer's checksum equals the producer's: an invariant, in step 11 and for
+    // every measured run of step 14 (assert_invariants_hold above also fails on a NO).
+    for claim in [
+        "  → the child's checksum equals the parent's: yes",
+        "  → in place, the child's checksum equalled the parent's in every run: yes",
+    ] {
+        assert!(stdout.contains(claim), "{claim:?} in:\n{stdout}");
+    }
+    assert_step_14_shows_progress(&stdout);
     assert!(stdout.contains("perf bench sched pipe"), "{stdout}");
     assert_eq!(
         common::leftovers(&tmp, &prefix),
@@ -65,6 +84,61 @@ fn every_channel_works_and_the_table_is_complete() {
         "the run left things behind"
     );
     std::fs::remove_dir(&tmp).ok();
+}
+
+/// Step 14 runs for seconds: before its tables, it prints a line for each channel it
+/// measures, in the order it measures them, each ending with the time that took.
+fn assert_step_14_shows_progress(stdout: &str) {
+    let step: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("── 14."))
+        .take_while(|l| !l.starts_with("  Round trip"))
+        .collect();
+    let at = step
+        .iter()
+        .position(|l| l.starts_with("  measuring each channel in turn"))
+        .unwrap_or_else(|| panic!("step 14 says it is measuring: {step:#?}"));
+    let progress: Vec<&str> = step[at + 1..]
+        .iter()
+        .copied()
+        .take_while(|l| l.starts_with("    "))
+        .collect();
+    let names: Vec<String> = progress
+        .iter()
+        .map(|l| {
+            l.split("  ")
+                .find(|s| !s.is_empty())
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "pipe (two)",
+            "pipe (two)",
+            "FIFO (two)",
+            "Unix stream",
+            "Unix datagram",
+            "TCP 127.0.0.1",
+            "message queue",
+            "shm + futex",
+            "shm + spinning",
+            "shm in place + futex",
+            "shm in place + spinning",
+            "signal",
+            "perf bench sched pipe",
+            "memcpy",
+            "fill and checksum alone",
+        ],
+        "a progress line per channel, in order: {progress:#?}"
+    );
+    assert!(
+        progress
+            .iter()
+            .all(|l| l.contains(" … ") && l.ends_with('s')),
+        "each progress line ends with the time it took: {progress:#?}"
+    );
 }
 
 #[test]
