@@ -87,7 +87,7 @@ fn files_under(folder: &Path) -> Vec<PathBuf> {
 }
 
 /// The SHA-256 of `bytes`, as 64 lowercase hex digits (what `sha256sum` prints).
-fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes)
         .iter()

@@ -49,7 +49,11 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
             }
         }
         if !args.solutions {
-            progress.set(&graded.exercise.id, State::of(&graded.outcome.verdict));
+            progress.set_graded(
+                &graded.exercise.id,
+                State::of(&graded.outcome.verdict),
+                &graded.exercise.stub_path(&root),
+            );
         }
     })?;
     if !args.solutions {

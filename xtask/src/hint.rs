@@ -61,7 +61,7 @@ pub fn next_tier(exercise: &Exercise, progress: &mut Progress, again: &str) -> S
     } else {
         format!("hint {} of {} — the last one", index + 1, tiers.len())
     };
-    format!("{heading}\n\n{}", tiers[index])
+    format!("{heading}\n\n{}", wrapped(tiers[index]))
 }
 
 /// Every tier, each with its heading; all count as shown.
@@ -71,9 +71,36 @@ pub fn every_tier(exercise: &Exercise, progress: &mut Progress) -> String {
     tiers
         .iter()
         .enumerate()
-        .map(|(i, tier)| format!("hint {} of {}\n\n{tier}", i + 1, tiers.len()))
+        .map(|(i, tier)| format!("hint {} of {}\n\n{}", i + 1, tiers.len(), wrapped(tier)))
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+/// Hints are written as one line each in `info.toml`; a terminal shows them wrapped at
+/// 100 columns, between words. Lines that start with a space (code) are left as they are.
+const COLUMNS: usize = 100;
+
+fn wrapped(text: &str) -> String {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.starts_with(' ') || line.chars().count() <= COLUMNS {
+            out.push(line.to_owned());
+            continue;
+        }
+        let mut current = String::new();
+        for word in line.split(' ') {
+            let width = current.chars().count();
+            if width > 0 && width + 1 + word.chars().count() > COLUMNS {
+                out.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current += word;
+        }
+        out.push(current);
+    }
+    out.join("\n")
 }
 
 #[cfg(test)]
@@ -120,6 +147,35 @@ mod tests {
             "{all}"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn long_hints_wrap_at_100_columns_between_words() {
+        let long = format!("{} end", "word ".repeat(40).trim_end());
+        let text = wrapped(&format!(
+            "{long}\n    code stays as it is {}",
+            "x".repeat(99)
+        ));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4, "{text}");
+        assert!(
+            lines[..3].iter().all(|l| l.chars().count() <= COLUMNS),
+            "{text}"
+        );
+        assert_eq!(lines[..3].join(" "), long, "no word lost or split");
+        assert!(lines[3].starts_with("    code stays"));
+        let every = super::catalog::load(&super::catalog::repo_root()).unwrap();
+        for exercise in every.iter().flat_map(|c| &c.exercises) {
+            for tier in exercise.hint_tiers() {
+                for line in wrapped(tier).lines().filter(|l| !l.starts_with(' ')) {
+                    assert!(
+                        line.chars().count() <= COLUMNS,
+                        "{}: a word longer than a line? {line}",
+                        exercise.id
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -14,22 +14,30 @@ pub fn run() -> Result<ExitCode> {
     let mut passed = 0;
     let mut total = 0;
     let width = catalog::id_width(&chapters);
+    let mut edited = 0;
     for chapter in &chapters {
         println!("Chapter {:02}", chapter.number);
         for exercise in &chapter.exercises {
             let state = progress.state(&exercise.id);
+            let changed = progress.changed_since_graded(&exercise.id, &exercise.stub_path(&root));
             let mark = match state {
+                _ if changed => "?",
                 State::Passed => "✓",
                 State::Failing => "✗",
                 State::NotStarted => "·",
             };
+            let label = if changed {
+                format!("{}, edited", state.label())
+            } else {
+                state.label().to_owned()
+            };
             println!(
-                "  {mark} {:<width$} {:<12} {}",
-                exercise.id,
-                state.label(),
-                exercise.title
+                "  {mark} {:<width$} {label:<19} {}",
+                exercise.id, exercise.title
             );
-            passed += usize::from(state == State::Passed);
+            // An edited file's old pass no longer counts: it may not pass now.
+            passed += usize::from(state == State::Passed && !changed);
+            edited += usize::from(changed);
             total += 1;
         }
     }
@@ -40,6 +48,12 @@ pub fn run() -> Result<ExitCode> {
     println!(
         "(states are from your last `cargo xtask grade` or `watch`; grade again to refresh them)"
     );
+    if edited > 0 {
+        println!(
+            "? {edited} exercise file(s) changed since they were last graded (an edit, or \
+             `git checkout`): `cargo xtask grade <id>` tells where they stand now"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -70,6 +70,9 @@ enum Commands {
     Grade(grade::GradeArgs),
     /// Grade the current exercise whenever you save it, and move on when it passes.
     Watch {
+        /// Where to start: a chapter number (`09`, its first exercise not yet passed) or an
+        /// exercise id; none starts at the first exercise not yet passed.
+        start: Option<String>,
         /// Grade when you press Enter instead of on file events (for network file systems).
         #[arg(long)]
         manual: bool,
@@ -156,7 +159,7 @@ fn main() -> ExitCode {
         Commands::Grade(args) => grade::run(&args),
         Commands::Hint { exercise, all } => hint::run(&exercise, all),
         Commands::List => list::run(),
-        Commands::Watch { manual } => watch::run(manual),
+        Commands::Watch { start, manual } => watch::run(start.as_deref(), manual),
         Commands::Reset { exercise } => reset::run(&exercise),
         Commands::Verify(args) => verify::run(&args),
         Commands::Bench { runs } => bench::run(runs.max(1)),

@@ -3,8 +3,10 @@
 //! restarts and file renames.
 //!
 //! The file is `"<id>" = "<state>"` lines, then a `[hints-shown]` table of
-//! `"<id>" = <tiers shown>`; files written before hints came in tiers have no table and
-//! still read.
+//! `"<id>" = <tiers shown>` and a `[graded-files]` table of `"<id>" = "<SHA-256 of the
+//! exercise's file when it was last graded>"`, so that `list` can tell a file changed since
+//! (by an edit, or by `git checkout exercises/`). Files written before either table still
+//! read.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -55,10 +57,13 @@ pub struct Progress {
     path: PathBuf,
     states: BTreeMap<String, State>,
     hints_shown: BTreeMap<String, usize>,
+    graded_files: BTreeMap<String, String>,
 }
 
 /// The table of hint tiers shown; a dash keeps it apart from any exercise id.
 const HINTS_SHOWN: &str = "hints-shown";
+/// The table of each exercise's file as last graded (its SHA-256).
+const GRADED_FILES: &str = "graded-files";
 
 impl Progress {
     /// Reads `.progress.toml`; a missing file is a fresh start, a broken one is an error
@@ -68,6 +73,7 @@ impl Progress {
         let mut progress = Self {
             states: BTreeMap::new(),
             hints_shown: BTreeMap::new(),
+            graded_files: BTreeMap::new(),
             path,
         };
         let text = match std::fs::read_to_string(&progress.path) {
@@ -97,6 +103,12 @@ impl Progress {
                         .filter_map(|(id, n)| Some((id, usize::try_from(n.as_integer()?).ok()?)))
                         .collect();
                 }
+                toml::Value::Table(files) if id == GRADED_FILES => {
+                    progress.graded_files = files
+                        .into_iter()
+                        .filter_map(|(id, hash)| Some((id, hash.as_str()?.to_owned())))
+                        .collect();
+                }
                 _ => {}
             }
         }
@@ -109,6 +121,23 @@ impl Progress {
 
     pub fn set(&mut self, id: &str, state: State) {
         self.states.insert(id.to_owned(), state);
+    }
+
+    /// Records `state` as the verdict on `file`'s present contents (the exercise's file).
+    pub fn set_graded(&mut self, id: &str, state: State, file: &Path) {
+        self.set(id, state);
+        match std::fs::read(file) {
+            Ok(bytes) => self.graded_files.insert(id.to_owned(), sha256_hex(&bytes)),
+            Err(_) => self.graded_files.remove(id),
+        };
+    }
+
+    /// Whether `file` differs from what was graded last (false when it was never graded
+    /// or its contents were not recorded): its state may no longer hold.
+    pub fn changed_since_graded(&self, id: &str, file: &Path) -> bool {
+        self.graded_files.get(id).is_some_and(|graded| {
+            std::fs::read(file).map_or(true, |bytes| sha256_hex(&bytes) != *graded)
+        })
     }
 
     /// How many of `id`'s hint tiers the learner has seen.
@@ -133,9 +162,22 @@ impl Progress {
                 text += &format!("{id:?} = {shown}\n");
             }
         }
+        if !self.graded_files.is_empty() {
+            text += &format!(
+                "\n# Each exercise's file as last graded (SHA-256), to notice later edits.\n\
+                 [{GRADED_FILES}]\n"
+            );
+            for (id, hash) in &self.graded_files {
+                text += &format!("{id:?} = {hash:?}\n");
+            }
+        }
         std::fs::write(&self.path, text)
             .with_context(|| format!("failed to write {}", self.path.display()))
     }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    crate::checksums::sha256_hex(bytes)
 }
 
 #[cfg(test)]
@@ -180,6 +222,17 @@ mod tests {
             (old.state("proc_stat"), old.hints_shown("proc_stat")),
             (State::Failing, 0)
         );
+        // A graded file edited afterwards (or put back by `git checkout`) is noticed.
+        let file = dir.join("proc_stat.rs");
+        std::fs::write(&file, "fn answer() {}").unwrap();
+        let mut progress = Progress::load(&dir).unwrap();
+        progress.set_graded("proc_stat", State::Passed, &file);
+        progress.save().unwrap();
+        let graded = Progress::load(&dir).unwrap();
+        assert!(!graded.changed_since_graded("proc_stat", &file));
+        assert!(!graded.changed_since_graded("never_graded", &file));
+        std::fs::write(&file, "todo!()").unwrap();
+        assert!(graded.changed_since_graded("proc_stat", &file));
         std::fs::write(dir.join(".progress.toml"), "not = [toml").unwrap();
         assert!(
             Progress::load(&dir)

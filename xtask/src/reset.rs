@@ -31,7 +31,7 @@ pub fn run(id: &str) -> Result<ExitCode> {
     }
     std::fs::write(&path, stub).with_context(|| format!("failed to write {}", path.display()))?;
     let mut progress = Progress::load(&root)?;
-    progress.set(&exercise.id, State::NotStarted);
+    progress.set_graded(&exercise.id, State::NotStarted, &path);
     progress.save()?;
     println!("{} is the original stub again.", shown(&root, &path));
     Ok(ExitCode::SUCCESS)

@@ -25,12 +25,14 @@ enum Event {
     InputClosed,
 }
 
-pub fn run(manual: bool) -> Result<ExitCode> {
+pub fn run(start: Option<&str>, manual: bool) -> Result<ExitCode> {
     let root = catalog::repo_root();
-    let exercises: Vec<Exercise> = catalog::load(&root)?
-        .into_iter()
-        .flat_map(|c| c.exercises)
-        .collect();
+    let chapters = catalog::load(&root)?;
+    // Checked before anything starts, so a typo is an error (exit 2), not a watch elsewhere.
+    let asked: Option<Vec<Exercise>> = start
+        .map(|target| catalog::select(&chapters, &[target.to_owned()]))
+        .transpose()?;
+    let exercises: Vec<Exercise> = chapters.into_iter().flat_map(|c| c.exercises).collect();
     let mut progress = Progress::load(&root)?;
     grade::warn_about_changed_tests(&root);
     let (events, inbox) = channel();
@@ -42,7 +44,11 @@ pub fn run(manual: bool) -> Result<ExitCode> {
         Some(watch_files(&root.join("exercises"), events)?)
     };
 
-    let Some(mut current) = next_unfinished(&exercises, &progress, 0) else {
+    let first = match &asked {
+        Some(asked) => Some(starting_point(&exercises, &progress, asked)),
+        None => next_unfinished(&exercises, &progress, 0),
+    };
+    let Some(mut current) = first else {
         println!("{ALL_DONE}");
         return Ok(ExitCode::SUCCESS);
     };
@@ -108,7 +114,11 @@ fn grade_and_advance(
     )?;
     let passed = results.iter().all(|g| g.outcome.verdict.passed());
     for graded in &results {
-        progress.set(&graded.exercise.id, State::of(&graded.outcome.verdict));
+        progress.set_graded(
+            &graded.exercise.id,
+            State::of(&graded.outcome.verdict),
+            &graded.exercise.stub_path(root),
+        );
     }
     progress.save()?;
     if !passed {
@@ -127,6 +137,18 @@ fn grade_and_advance(
             Ok(false)
         }
     }
+}
+
+/// Where a watch asked for `asked` (one exercise, or a chapter's) begins: the first of them
+/// not yet passed, else the first of them (a learner may want to redo a chapter).
+fn starting_point(exercises: &[Exercise], progress: &Progress, asked: &[Exercise]) -> usize {
+    let position = |wanted: &Exercise| exercises.iter().position(|e| e.id == wanted.id);
+    asked
+        .iter()
+        .find(|e| progress.state(&e.id) != State::Passed)
+        .or(asked.first())
+        .and_then(position)
+        .unwrap_or(0)
 }
 
 /// The first exercise from `start` on (wrapping round) that has not passed.
@@ -241,6 +263,34 @@ mod tests {
         assert_eq!(next_unfinished(&all, &progress, 1), Some(0), "wraps round");
         progress.set("a", State::Passed);
         assert_eq!(next_unfinished(&all, &progress, 0), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn starts_where_asked() {
+        let dir = std::env::temp_dir().join(format!("ptm-watch-start-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut progress = Progress::load(&dir).unwrap();
+        let all = [exercise("a", 1), exercise("b", 2), exercise("c", 2)];
+        let chapter_2 = [all[1].clone(), all[2].clone()];
+        assert_eq!(starting_point(&all, &progress, &chapter_2), 1);
+        progress.set("b", State::Passed);
+        assert_eq!(
+            starting_point(&all, &progress, &chapter_2),
+            2,
+            "the chapter's first exercise not yet passed"
+        );
+        progress.set("c", State::Passed);
+        assert_eq!(
+            starting_point(&all, &progress, &chapter_2),
+            1,
+            "a chapter all passed starts at its beginning"
+        );
+        assert_eq!(
+            starting_point(&all, &progress, &all[2..]),
+            2,
+            "an exercise by id"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
