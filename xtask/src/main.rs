@@ -3,6 +3,7 @@
 
 mod bench;
 mod book;
+#[cfg(feature = "maintainer")]
 mod browser;
 mod busy;
 mod catalog;
@@ -20,6 +21,7 @@ mod reset;
 mod runner;
 mod sandbox;
 mod stuck;
+#[cfg(feature = "maintainer")]
 mod test;
 mod verify;
 mod watch;
@@ -106,6 +108,7 @@ enum Commands {
 }
 
 /// `cargo xtask book --check`: the built book as a reader's browser shows it.
+#[cfg(feature = "maintainer")]
 pub fn book_check(screenshots: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     let problems = browser::check_rendered_book(&catalog::repo_root(), screenshots)?;
     for problem in &problems {
@@ -123,6 +126,7 @@ pub fn book_check(screenshots: Option<&std::path::Path>) -> anyhow::Result<ExitC
 }
 
 /// `cargo xtask book --check --self-test`: the check must catch faults put in on purpose.
+#[cfg(feature = "maintainer")]
 pub fn book_self_test() -> anyhow::Result<ExitCode> {
     let report = browser::self_test(&catalog::repo_root())?;
     println!("{report}");
@@ -131,6 +135,33 @@ pub fn book_self_test() -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The maintainers' commands that need crates a learner never uses (the browser check's
+/// HTML parser): a learner's build has none of them, so it hands the whole command line
+/// over to a build that has (compiled once, then reused). `exec` replaces this process, so
+/// signals and the exit status are the other build's own.
+#[cfg(not(feature = "maintainer"))]
+fn as_maintainer(what: &str) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    use std::os::unix::process::CommandExt;
+    eprintln!(
+        "{what} is a maintainer's command: running it from the build of xtask that has the \
+         browser check (the first time, cargo compiles it: about a minute)"
+    );
+    let error = std::process::Command::new(env!("CARGO"))
+        .current_dir(catalog::repo_root())
+        .args([
+            "run",
+            "--package",
+            "xtask",
+            "--features",
+            "maintainer",
+            "--",
+        ])
+        .args(std::env::args_os().skip(1))
+        .exec();
+    Err(error).context("failed to start cargo")
 }
 
 fn main() -> ExitCode {
@@ -146,16 +177,24 @@ fn main() -> ExitCode {
             check,
             screenshots,
             self_test,
-        } => book::run(serve, port).and_then(|()| {
-            if !check {
-                return Ok(ExitCode::SUCCESS);
+        } if check => {
+            #[cfg(feature = "maintainer")]
+            {
+                book::run(serve, port).and_then(|()| {
+                    let checked = book_check(screenshots.as_deref())?;
+                    if self_test && book_self_test()? != ExitCode::SUCCESS {
+                        return Ok(ExitCode::FAILURE);
+                    }
+                    Ok(checked)
+                })
             }
-            let checked = book_check(screenshots.as_deref())?;
-            if self_test && book_self_test()? != ExitCode::SUCCESS {
-                return Ok(ExitCode::FAILURE);
+            #[cfg(not(feature = "maintainer"))]
+            {
+                let _ = (serve, port, screenshots, self_test);
+                as_maintainer("`cargo xtask book --check`")
             }
-            Ok(checked)
-        }),
+        }
+        Commands::Book { serve, port, .. } => book::run(serve, port).map(|()| ExitCode::SUCCESS),
         Commands::Grade(args) => grade::run(&args),
         Commands::Hint { exercise, all } => hint::run(&exercise, all),
         Commands::List => list::run(),
@@ -163,7 +202,10 @@ fn main() -> ExitCode {
         Commands::Reset { exercise } => reset::run(&exercise),
         Commands::Verify(args) => verify::run(&args),
         Commands::Bench { runs } => bench::run(runs.max(1)),
+        #[cfg(feature = "maintainer")]
         Commands::Test => test::run(),
+        #[cfg(not(feature = "maintainer"))]
+        Commands::Test => as_maintainer("`cargo xtask test`"),
     };
     outcome.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");

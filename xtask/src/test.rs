@@ -13,10 +13,17 @@ pub fn run() -> Result<ExitCode> {
     let root = repo_root();
     let chapters = catalog::load(&root)?;
     // The stubs' tests fail by design; verify proves that, so the workspace run skips them.
-    let mut workspace_tests = vec!["test", "--workspace", "--locked"]
-        .into_iter()
-        .map(String::from)
-        .collect::<Vec<_>>();
+    // With the maintainers' feature, so that the browser check's own tests run too.
+    let mut workspace_tests = vec![
+        "test",
+        "--workspace",
+        "--locked",
+        "--features",
+        "xtask/maintainer",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
     for chapter in &chapters {
         workspace_tests.extend([
             "--exclude".to_owned(),
@@ -45,6 +52,7 @@ pub fn run() -> Result<ExitCode> {
                     "clippy",
                     "--workspace",
                     "--all-targets",
+                    "--all-features",
                     "--locked",
                     "--",
                     "-D",
@@ -63,7 +71,14 @@ pub fn run() -> Result<ExitCode> {
         "API docs (cargo doc -D warnings)",
         timed(|| {
             cargo(
-                &["doc", "--workspace", "--no-deps", "--locked"],
+                &[
+                    "doc",
+                    "--workspace",
+                    "--no-deps",
+                    "--locked",
+                    "--features",
+                    "xtask/maintainer",
+                ],
                 &[("RUSTDOCFLAGS", "-D warnings")],
             )
         }),
