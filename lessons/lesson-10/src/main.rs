@@ -1,11 +1,15 @@
 //! Chapter 10 — Putting it to work.
 //!
 //! `cargo run -p lesson-10` opens up a thread pool built on crossbeam channels and runs the
-//! same uneven jobs on rayon, measures rayon's speedup for 1…N threads, runs a pipeline of
-//! bounded channels with and without a slow stage, serves one tiny protocol three ways on
-//! loopback, shows where processes win (a crash, another program, a PID namespace), and
-//! checks how two interpreters on this machine map their threads onto cores.
+//! same uneven jobs on rayon, measures rayon's speedup for 1…N threads, times two threads
+//! whose counters share a cache line against the same counters padded apart, runs a
+//! pipeline of bounded channels with and without a slow stage, serves one tiny protocol
+//! three ways on loopback, shows where processes win (a crash, another program, a PID
+//! namespace), reads this process's cgroups and the CPUs it may use, and checks how two
+//! interpreters on this machine map their threads onto cores.
 
+mod cgroups;
+mod false_sharing;
 mod languages;
 mod pipeline;
 mod pool;
@@ -30,7 +34,9 @@ pub struct Ctx {
 
 fn cli() -> Command {
     Command::new("lesson-10")
-        .about("Chapter 10: putting it to work — pools, rayon, pipelines, servers, processes")
+        .about(
+            "Chapter 10: putting it to work — pools, rayon, pipelines, servers, processes, cgroups",
+        )
         .arg(
             Arg::new("quick")
                 .long("quick")
@@ -92,9 +98,11 @@ fn main() -> ExitCode {
 fn tell_the_story(ctx: Ctx) -> Result<()> {
     pool::show_pool_and_rayon(ctx)?;
     scaling::show_rayon_scaling(ctx)?;
+    false_sharing::show_false_sharing(ctx)?;
     pipeline::show_pipeline(ctx)?;
     servers::show_servers(ctx)?;
     processes::show_where_processes_win()?;
+    cgroups::show_cgroups()?;
     languages::show_languages()?;
     Ok(())
 }

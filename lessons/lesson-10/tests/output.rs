@@ -8,6 +8,9 @@ fn run(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_lesson-10"))
         .args(args)
         .env_remove("RUST_BACKTRACE")
+        // rayon's pool then has its default size, which the lesson checks as an invariant.
+        .env_remove("RAYON_NUM_THREADS")
+        .env_remove("RAYON_RS_NUM_CPUS")
         .output()
         .expect("the lesson binary runs")
 }
@@ -53,6 +56,43 @@ fn every_step_runs_and_every_check_says_yes() {
         );
     }
     assert!(stdout.contains("Amdahl's bound on "), "{stdout}");
+    // False sharing: one row per layout, each with a time per increment.
+    for layout in ["side by side, one line", "each in a CachePadded"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("    {layout} ")) && l.contains(" ns")),
+            "a false-sharing row for {layout:?}:\n{stdout}"
+        );
+    }
+    // cgroups: the lines of /proc/self/cgroup as this test process sees them (the lesson is
+    // its child, and a child starts in its parent's groups), then the CPUs four ways.
+    let own = std::fs::read_to_string("/proc/self/cgroup").expect("/proc/self/cgroup");
+    for line in own.lines() {
+        // A line too long for 100 columns is broken after a '/': look for its start.
+        let line = if line.chars().count() <= 90 {
+            line
+        } else {
+            line.split_inclusive('/').next().unwrap_or(line)
+        };
+        assert!(
+            stdout.contains(line),
+            "the lesson shows its /proc/self/cgroup line {line:?}:\n{stdout}"
+        );
+    }
+    for counted in [
+        "online in the machine",
+        "in this thread's affinity mask",
+        "available_parallelism()",
+        "rayon's global pool",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("    {counted} "))),
+            "a row for the CPUs {counted:?}:\n{stdout}"
+        );
+    }
     assert!(stdout.contains("inside:  I am PID 1,") || stdout.contains("could not be made"));
 }
 
