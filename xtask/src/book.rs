@@ -127,19 +127,26 @@ pub fn ensure_tools(root: &Path) -> Result<PathBuf> {
             .join(" and ")
     );
     for (name, version) in missing {
-        println!("\n▶ cargo install {name}@{version}");
-        let status = Command::new(env!("CARGO"))
-            .args(["install", "--locked", "--root"])
-            .arg(&tools)
-            .arg(format!("{name}@{version}"))
-            .env("CARGO_TARGET_DIR", tools.join("target"))
-            .status()
-            .with_context(|| format!("failed to start `cargo install {name}`"))?;
-        if !status.success() {
-            bail!("`cargo install {name}@{version}` failed; is crates.io reachable?");
-        }
+        install(&tools, name, version)?;
     }
     Ok(bin)
+}
+
+/// `cargo install --locked <name>@<version>` into `tools` (`<repo>/.tools`), building in
+/// `tools/target`, with cargo's progress on screen.
+pub fn install(tools: &Path, name: &str, version: &str) -> Result<()> {
+    println!("\n▶ cargo install {name}@{version}");
+    let status = Command::new(env!("CARGO"))
+        .args(["install", "--locked", "--root"])
+        .arg(tools)
+        .arg(format!("{name}@{version}"))
+        .env("CARGO_TARGET_DIR", tools.join("target"))
+        .status()
+        .with_context(|| format!("failed to start `cargo install {name}`"))?;
+    if !status.success() {
+        bail!("`cargo install {name}@{version}` failed; is crates.io reachable?");
+    }
+    Ok(())
 }
 
 /// What the first install took on this project's 2-core machine, rounded up (see the
@@ -147,7 +154,7 @@ pub fn ensure_tools(root: &Path) -> Result<PathBuf> {
 const INSTALL_ESTIMATE: &str = "3 minutes";
 
 /// The version a tool prints (`mdbook v0.5.4`, `mdbook-mermaid 0.17.1`), if it runs.
-fn installed_version(binary: &Path) -> Option<String> {
+pub fn installed_version(binary: &Path) -> Option<String> {
     let output = Command::new(binary).arg("--version").output().ok()?;
     let text = String::from_utf8_lossy(&output.stdout);
     Some(

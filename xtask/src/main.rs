@@ -102,6 +102,10 @@ enum Commands {
         /// Timed runs of each.
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Instead: time `cargo xtask grade` against rustlings' `rustlings run`, alternately
+        /// (installs rustlings into .tools/ on first use).
+        #[arg(long)]
+        vs_rustlings: bool,
     },
     /// Everything CI runs: fmt, clippy, tests, rustdoc, verify, and the book build.
     Test,
@@ -201,7 +205,7 @@ fn main() -> ExitCode {
         Commands::Watch { start, manual } => watch::run(start.as_deref(), manual),
         Commands::Reset { exercise } => reset::run(&exercise),
         Commands::Verify(args) => verify::run(&args),
-        Commands::Bench { runs } => bench::run(runs.max(1)),
+        Commands::Bench { runs, vs_rustlings } => bench::run(runs.max(1), vs_rustlings),
         #[cfg(feature = "maintainer")]
         Commands::Test => test::run(),
         #[cfg(not(feature = "maintainer"))]
