@@ -14,7 +14,8 @@
 //! - [`names`]: unique, sweepable names for shared memory and message queues;
 //! - [`threads`]: this process's threads as kernel tasks (TIDs, names, states);
 //! - [`cpuchart`]: per-core utilisation drawn in the terminal and as an SVG file;
-//! - [`cpustat`]: how busy each core was, sampled over time from `/proc/stat`;
+//! - [`cpustat`]: how busy each core was over time, machine-wide and by this program alone;
+//! - [`owncpu`]: the CPU time this program's threads and child processes spent on each core;
 //! - [`crash`]: running what may crash in a subprocess and naming how it ended;
 //! - [`sealed`]: test results (passes, reports, panics) that the code under test cannot forge;
 //! - [`rendezvous`]: a meeting point with a deadline, proving threads ran at the same time;
@@ -47,6 +48,7 @@ pub mod maps;
 #[cfg(feature = "model")]
 pub mod model;
 pub mod names;
+pub mod owncpu;
 pub mod proc;
 pub mod rendezvous;
 pub mod sealed;

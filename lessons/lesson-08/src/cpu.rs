@@ -1,12 +1,13 @@
-//! The source notes' experiment: the same CPU-bound loop in 1, 2, 4, N and 8 threads,
-//! under each runtime, with wall time, speedup and every core's utilisation over time.
+//! The source notes' experiment: the same CPU-bound loop in 1, 2, 4, N and 8 threads (or
+//! processes), under each runtime, with wall time, speedup, and this program's CPU time on
+//! every core over time beside the whole machine's.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use support::cpuchart::Chart;
-use support::cpustat::Sampler;
+use support::cpustat::{Sampled, Sampler};
 use support::stats::Summary;
 use support::table::Table;
 use support::toyvm::Mode;
@@ -52,6 +53,20 @@ impl Runtime {
     fn is_python(self) -> bool {
         matches!(self, Runtime::PyThreads | Runtime::PyProcesses)
     }
+
+    /// What its workers are: each of its n copies of the loop runs in a thread of one
+    /// process, or in a process of its own.
+    pub fn workers(self) -> &'static str {
+        match self {
+            Runtime::ToyProcesses | Runtime::PyProcesses => "processes",
+            _ => "threads",
+        }
+    }
+
+    /// Whether one interpreter lock serialises its workers.
+    fn has_one_gil(self) -> bool {
+        matches!(self, Runtime::ToyGil | Runtime::PyThreads)
+    }
 }
 
 /// Iterations of the loop per runtime, each calibrated so that one thread takes about
@@ -63,12 +78,13 @@ pub struct Sizes {
     pub python: Option<u64>,
 }
 
-/// One runtime at one thread count.
+/// One runtime at one thread (or process) count.
 #[derive(Debug, Clone)]
 pub struct Cell {
     pub threads: usize,
     pub wall: Summary,
-    /// CPU time of this process and its children divided by wall time: cores' worth used.
+    /// CPU time of this program (its threads but the sampler, and its children) divided by
+    /// wall time, from getrusage: how many cores' worth it used.
     pub cores_busy: f64,
 }
 
@@ -78,6 +94,14 @@ pub struct Row {
     pub runtime: Runtime,
     pub cells: Vec<Cell>,
     pub chart: Chart,
+    /// This program's CPU time over the whole chart, from getrusage (the sampler's left
+    /// out): the chart's rows hold all of it but what threads used after their last read.
+    pub cpu: Duration,
+    /// The CPU time the sampling thread used meanwhile, left out of every figure.
+    pub sampler_cpu: Duration,
+    /// For the toy VM in this process: the most VM threads executing instructions at the
+    /// same moment in any run (`support::toyvm::Report::max_running`); 0 for the others.
+    pub most_at_once: usize,
 }
 
 impl Row {
@@ -97,8 +121,11 @@ pub fn thread_counts(cores: usize) -> Vec<usize> {
 
 /// Calibrates each runtime's loop to about `target` on one thread.
 pub fn calibrate(target: Duration, with_python: bool) -> Result<Sizes> {
+    // The trials run what a 1-thread run of Rust threads (or of the toy VM with its GIL)
+    // runs, result included: a trial that threw `spin`'s result away would let the
+    // optimiser drop the additions, and size the loop for that cheaper one.
     let rust = workloads::calibrate(target, |n| {
-        workloads::spin(n);
+        spin_in_threads(n, 1);
     });
     let vm = workloads::calibrate(target, |n| {
         vm_spin_in_threads(n, 1, Mode::DEFAULT_GIL);
@@ -111,8 +138,15 @@ pub fn calibrate(target: Duration, with_python: bool) -> Result<Sizes> {
     Ok(Sizes { rust, vm, python })
 }
 
-/// Runs `runtime` once with `threads` workers and returns the wall time of the work.
-fn run_once(runtime: Runtime, sizes: Sizes, threads: usize) -> Result<Duration> {
+/// Runs `runtime` once with `threads` workers and returns the wall time of the work. For
+/// the toy VM in this process, raises `at_once` to the most VM threads it saw executing
+/// instructions at the same moment.
+fn run_once(
+    runtime: Runtime,
+    sizes: Sizes,
+    threads: usize,
+    at_once: &mut usize,
+) -> Result<Duration> {
     let start = Instant::now();
     match runtime {
         Runtime::RustThreads => {
@@ -127,11 +161,14 @@ fn run_once(runtime: Runtime, sizes: Sizes, threads: usize) -> Result<Duration> 
             spin_with_rayon(sizes.rust, &pool);
             return Ok(start.elapsed());
         }
-        Runtime::ToyGil => {
-            vm_spin_in_threads(sizes.vm, threads, Mode::DEFAULT_GIL);
-        }
-        Runtime::ToyNoGil => {
-            vm_spin_in_threads(sizes.vm, threads, Mode::NoGil);
+        Runtime::ToyGil | Runtime::ToyNoGil => {
+            let mode = if runtime == Runtime::ToyGil {
+                Mode::DEFAULT_GIL
+            } else {
+                Mode::NoGil
+            };
+            let report = vm_spin_in_threads(sizes.vm, threads, mode);
+            *at_once = (*at_once).max(report.max_running);
         }
         Runtime::ToyProcesses => vm_in_processes(sizes.vm, threads)?,
         Runtime::PyThreads | Runtime::PyProcesses => {
@@ -176,7 +213,8 @@ fn vm_in_processes(iterations: u64, n: usize) -> Result<()> {
 }
 // ANCHOR_END: processes
 
-/// CPU time used so far by this process (all its threads) and its reaped children.
+/// CPU time used so far by this process (all its threads) and its reaped children, and so
+/// by their reaped children in turn (getrusage(2)).
 fn cpu_time() -> Duration {
     let of = |who| {
         // SAFETY: getrusage fills the struct we pass; all-zero is a valid rusage.
@@ -191,33 +229,48 @@ fn cpu_time() -> Duration {
 
 /// Measures one runtime at every thread count, sampling every core all the while.
 pub fn measure(runtime: Runtime, sizes: Sizes, counts: &[usize], o: &Options) -> Result<Row> {
+    let row_start = cpu_time();
     let sampler = Sampler::start(o.sample_every);
     let mut cells = Vec::new();
     let mut marks = Vec::new();
+    let mut most_at_once = 0;
     for &threads in counts {
         marks.push((sampler.mark(), threads.to_string()));
-        let (cpu_before, wall_before) = (cpu_time(), Instant::now());
+        let (cpu_before, wall_before) = (cpu_time() - sampler.sampler_cpu(), Instant::now());
         let mut times = Vec::new();
         for _ in 0..o.runs {
-            times.push(run_once(runtime, sizes, threads)?);
+            times.push(run_once(runtime, sizes, threads, &mut most_at_once)?);
         }
-        let busy = (cpu_time() - cpu_before).as_secs_f64() / wall_before.elapsed().as_secs_f64();
+        let cpu = (cpu_time() - sampler.sampler_cpu()).saturating_sub(cpu_before);
         cells.push(Cell {
             threads,
             wall: Summary::of(times).expect("at least one run"),
-            cores_busy: busy,
+            cores_busy: cpu.as_secs_f64() / wall_before.elapsed().as_secs_f64(),
         });
     }
-    let samples = sampler.finish();
-    let title = format!("{}: the loop in {} threads", runtime.name(), join(counts));
+    let Sampled {
+        cpus,
+        samples,
+        sampler_cpu,
+    } = sampler.finish();
+    let title = format!(
+        "{}: the loop in {} {}",
+        runtime.name(),
+        join(counts),
+        runtime.workers()
+    );
     Ok(Row {
         runtime,
         cells,
         chart: Chart {
             title,
+            cpus,
             samples,
             marks,
         },
+        cpu: cpu_time().saturating_sub(row_start + sampler_cpu),
+        sampler_cpu,
+        most_at_once,
     })
 }
 
@@ -234,22 +287,23 @@ pub fn show_experiment(o: &Options, py: Option<&python::Python>) -> Result<Vec<R
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let counts = thread_counts(cores);
     let sizes = calibrate(o.target, py.is_some())?;
+    let (target, every) = (o.target, o.sample_every);
     println!(
-        "  The loop is calibrated to take about {} on one thread in each runtime:\n  \
-         {} Rust iterations, {} toy-VM iterations, {}.",
-        support::fmt::duration(o.target),
+        "  Each loop was just sized to take {} on one thread: trial runs doubled its length\n  \
+         until one took at least {}, then scaled it. {} Rust iterations (Rust threads\n  \
+         and rayon), {} toy-VM iterations (its three rows), {}.\n  \
+         A machine busier or quieter than during the trials makes the 1-worker times differ.",
+        support::fmt::duration(target),
+        support::fmt::duration(target / 4),
         sizes.rust,
         sizes.vm,
         sizes
             .python
             .map_or("no python3".into(), |n| format!("{n} CPython iterations")),
     );
-    println!(
-        "  The total is fixed: n threads each do 1/n of it. Every core sampled from /proc/stat\n  \
-         every {} (the whole machine: other programs show too). One row per core; █ = busy.",
-        support::fmt::duration(o.sample_every)
-    );
+    println!("{}", chart_legend(every));
     let mut rows = Vec::new();
+    let mut sampler_cpu = Duration::ZERO;
     for runtime in Runtime::ALL {
         if runtime.is_python() && py.is_none() {
             continue;
@@ -257,15 +311,49 @@ pub fn show_experiment(o: &Options, py: Option<&python::Python>) -> Result<Vec<R
         let row = measure(runtime, sizes, &counts, o)?;
         println!("\n  {}", row.chart.title);
         print!("{}", row.chart.to_terminal(100));
+        println!(
+            "  CPU time of this program (getrusage): {}; the cpu rows hold {:.0} % of it.",
+            support::fmt::duration(row.cpu),
+            100.0 * row.chart.program_cpu().as_secs_f64() / row.cpu.as_secs_f64().max(1e-9)
+        );
+        if row.runtime == Runtime::ToyGil {
+            support::checks::invariant(
+                &format!(
+                    "under its GIL, the toy VM never ran two threads' instructions at once \
+                     (at most {})",
+                    row.most_at_once
+                ),
+                row.most_at_once == 1,
+            );
+        }
+        sampler_cpu += row.sampler_cpu;
         rows.push(row);
     }
+    println!(
+        "\n  The sampling thread itself used {} of CPU in all, left out of every figure.",
+        support::fmt::duration(sampler_cpu)
+    );
     Ok(rows)
+}
+
+/// What the charts show and how they were read.
+fn chart_legend(every: Duration) -> String {
+    format!(
+        "  The total is fixed: n threads (or processes) each do 1/n of it. Every {} the lesson\n  \
+         reads, for each of its threads and its child processes' threads, the core it last ran\n  \
+         on and its CPU time so far (/proc/<pid>/task/<tid>/stat, schedstat), and charges the\n  \
+         time since the last read to that core. cpuN: this program on core N (█ = all of it);\n  \
+         program: all cores together; machine: everything the machine ran (/proc/stat), this\n  \
+         program included, so the gap between the two is other programs. A thread that ends\n  \
+         between two reads leaves the time it used since the last one out of the rows.",
+        support::fmt::duration(every)
+    )
 }
 
 /// The speedup table of every runtime measured.
 pub fn show_table(rows: &[Row], runs: usize) {
     let Some(first) = rows.first() else { return };
-    let mut headers = vec!["runtime".to_string(), "1 thread".into()];
+    let mut headers = vec!["runtime".to_string(), "1 worker".into()];
     headers.extend(first.cells[1..].iter().map(|c| format!("{}", c.threads)));
     let most = first.cells.last().map_or(1, |c| c.threads);
     headers.push(format!("cores busy at {most}"));
@@ -298,7 +386,7 @@ pub fn show_table(rows: &[Row], runs: usize) {
     print!("{table}");
     let spread = if runs > 1 {
         format!(
-            "\nWidest middle half of any cell: {:.0} % of its median ({}, {} thread(s)).",
+            "\nWidest middle half of any cell: {:.0} % of its median ({}, {} worker(s)).",
             widest.0 * 100.0,
             widest.1,
             widest.2
@@ -307,14 +395,59 @@ pub fn show_table(rows: &[Row], runs: usize) {
         "\nOne run per cell: no spread to report; run without --quick for medians.".into()
     };
     support::fmt::note(&format!(
-        "Columns 2 and up: speedup = one thread's wall time / n threads' (median of {runs} \
-         run(s) each).\n\
-         Cores busy: CPU time of the lesson and its children / wall time, at {most} threads.\n\
-         The machine-wide charts above include other programs; this column does not.{spread}"
+        "A worker is a thread, or a process in the processes rows. Columns 2 and up: speedup =\n\
+         one worker's wall time / n workers' (median of {runs} run(s) each).\n\
+         Cores busy: CPU time of this program (getrusage, the sampler's left out) / wall time,\n\
+         at {most} workers. Other programs on the machine do not count in it.{spread}"
     ));
 }
 
-/// Writes every chart to one SVG file under `target/` and returns its path.
+/// The expectation that a runtime with one interpreter lock keeps this program near one
+/// core whatever its thread count, judged on each cell's own CPU time (getrusage).
+pub fn show_gil_verdict(rows: &[Row]) {
+    let gil_rows: Vec<&Row> = rows.iter().filter(|r| r.runtime.has_one_gil()).collect();
+    let Some(peak) = gil_rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| c.cores_busy))
+        .reduce(f64::max)
+    else {
+        return;
+    };
+    let most = |row: &&Row| {
+        let top = row.cells.iter().map(|c| c.cores_busy).fold(0.0, f64::max);
+        format!("{}: ≤ {top:.2}", row.runtime.name())
+    };
+    let program: Vec<String> = gil_rows.iter().map(most).collect();
+    let machine: Vec<String> = gil_rows
+        .iter()
+        .map(|r| format!("{:.2}", r.chart.machine_cores()))
+        .collect();
+    support::checks::expectation(
+        &format!(
+            "GIL rows stayed near 1 core: at most {NEAR_ONE_CORE:.2} cores of this program's CPU \
+             at every count"
+        ),
+        &format!(
+            "{} (the machine: {})",
+            program.join(", "),
+            machine.join(", ")
+        ),
+        peak <= NEAR_ONE_CORE,
+        "Threads under one lock run bytecode one at a time; the rest is their start, their \
+         wake-ups each switch interval, and python3's own start. More than that suggests \
+         a python3 built without the GIL (free-threaded).",
+    );
+}
+
+/// How far above one core a GIL row may go and still count as near it: the lock lets one
+/// thread run bytecode at a time, and what runs beside it (threads starting and ending,
+/// each waiter waking once per switch interval to ask for the lock, python3 starting up)
+/// takes a few hundredths of a core. A quarter of a core is well above that and well below
+/// the 2 cores of a lock-free runtime on two.
+const NEAR_ONE_CORE: f64 = 1.25;
+
+/// Writes every chart to one SVG file under `target/` and returns its path, relative to
+/// the current directory when it is inside it (`target/…` from the project's root).
 pub fn write_svg(rows: &[Row]) -> Result<std::path::PathBuf> {
     let exe = std::env::current_exe()?;
     // target/<profile>/lesson-08 → target/
@@ -324,8 +457,12 @@ pub fn write_svg(rows: &[Row]) -> Result<std::path::PathBuf> {
         .context("the lesson's binary is not inside a target directory")?;
     let path = target.join("lesson-08-cpu-per-core.svg");
     let charts: Vec<Chart> = rows.iter().map(|r| r.chart.clone()).collect();
-    let caption = "Chapter 08: every core's utilisation while the same loop runs (marks: threads)";
+    let caption =
+        "Chapter 08: each core's use while the same loop runs (marks: threads or processes)";
     std::fs::write(&path, support::cpuchart::svg(&charts, caption))
         .with_context(|| format!("could not write {}", path.display()))?;
-    Ok(path)
+    let here = std::env::current_dir()?;
+    Ok(path
+        .strip_prefix(&here)
+        .map_or(path.clone(), |p| p.to_path_buf()))
 }

@@ -3,9 +3,9 @@
 //! `cargo run -p lesson-08` runs the same CPU-bound loop in 1, 2, 4, 8 (and as many as
 //! there are cores) threads under plain Rust threads, rayon, a toy interpreter with a
 //! global interpreter lock and without one, the toy interpreter in several processes,
-//! and the real CPython; it draws every core's utilisation as it goes. Then it shows
-//! I/O-bound threads overlapping, the convoy effect, and `x += 1` losing updates under
-//! the lock.
+//! and the real CPython; it charts its own CPU time on every core as it goes, beside the
+//! whole machine's. Then it shows I/O-bound threads overlapping, the convoy effect, and
+//! `x += 1` losing updates under the lock.
 //!
 //! The toy VM in N processes runs the lesson's own binary again with the hidden
 //! `--vm-spin ITERATIONS` argument.
@@ -31,7 +31,7 @@ pub struct Options {
     pub target: Duration,
     /// Timed runs per runtime and thread count.
     pub runs: usize,
-    /// How often every core's utilisation is sampled.
+    /// How often the program's threads and every core's utilisation are read.
     pub sample_every: Duration,
     /// The I/O-bound threads: how many sleeps each, of how long.
     pub sleeps: u64,
@@ -83,7 +83,7 @@ fn main() -> ExitCode {
         Options {
             target: Duration::from_millis(300),
             runs: 3,
-            sample_every: Duration::from_millis(50),
+            sample_every: Duration::from_millis(20),
             sleeps: 4,
             sleep_ms: 25,
             convoy_sleeps: 20,
@@ -113,6 +113,7 @@ fn tell_the_story(o: Options) -> Result<()> {
     let rows = cpu::show_experiment(&o, py.as_ref())?;
     fmt::step("2. The speedup table");
     cpu::show_table(&rows, o.runs);
+    cpu::show_gil_verdict(&rows);
     let svg = cpu::write_svg(&rows)?;
     println!("  The same charts as an SVG file: {}", svg.display());
     let counts: Vec<usize> = rows

@@ -44,6 +44,7 @@ pub fn show_lost_updates(times: u64) {
         .right(2)
         .right(3)
         .right(4);
+    let mut locked_exact = true;
     for (name, mode, locked) in cases {
         let vm = Vm::new(mode, 1);
         let code = if locked {
@@ -52,6 +53,7 @@ pub fn show_lost_updates(times: u64) {
             toyvm::count_loop(0, times as i64)
         };
         let report = vm.run_threads(&code, &[], threads);
+        locked_exact &= !locked || vm.global(0) == expected;
         let switches = if mode == Mode::NoGil {
             "-".to_string()
         } else {
@@ -70,6 +72,10 @@ pub fn show_lost_updates(times: u64) {
         "One run each. A switch between a thread's Load and its Store lets the other threads'\n\
          increments be overwritten by a stale value: the GIL protects the interpreter's own\n\
          data, not your read-modify-write. The VM-level lock makes the count exact.",
+    );
+    support::checks::invariant(
+        "with the VM-level lock, x ends at the expected count, with the GIL and without",
+        locked_exact,
     );
 }
 
