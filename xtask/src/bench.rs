@@ -7,7 +7,7 @@
 //!
 //! `--vs-rustlings` measures the same thing beside rustlings, the best-known tool of this
 //! kind, in the same run: rustlings is installed into `.tools/` on first use, its exercises
-//! set up in `.tools/rustlings-bench/`, and the two are timed alternately (an edit, then
+//! set up in a temporary folder outside the repository, and the two are timed alternately (an edit, then
 //! the verdict), each on an exercise that compiles and passes: rustlings' `tests2` with
 //! its own solution, and `proc_stat` with the reference solution.
 
@@ -103,7 +103,7 @@ fn against_rustlings(root: &Path, runs: usize) -> Result<ExitCode> {
         );
         crate::book::install(&tools, RUSTLINGS.0, RUSTLINGS.1)?;
     }
-    let theirs = rustlings_exercises(&tools, &rustlings)?;
+    let theirs = rustlings_exercises(&rustlings)?;
     let their_file = theirs.join(RUSTLINGS_FILE);
     let _restore = Restore::new(&[
         root.join(EXERCISE),
@@ -177,9 +177,11 @@ fn against_rustlings(root: &Path, runs: usize) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// rustlings' exercises, set up once by `rustlings init` in `.tools/rustlings-bench/`.
-fn rustlings_exercises(tools: &Path, rustlings: &Path) -> Result<PathBuf> {
-    let bench = tools.join("rustlings-bench");
+/// rustlings' exercises, set up by `rustlings init` in the temporary folder. Not inside
+/// this repository: `rustlings init` run inside a Cargo workspace adds its folder to the
+/// workspace's members (it edited this book's `Cargo.toml` when tried in `.tools/`).
+fn rustlings_exercises(rustlings: &Path) -> Result<PathBuf> {
+    let bench = std::env::temp_dir().join("ptm-rustlings-bench");
     let exercises = bench.join("rustlings");
     if !exercises.join(RUSTLINGS_SOLUTION).exists() {
         std::fs::create_dir_all(&bench)?;
