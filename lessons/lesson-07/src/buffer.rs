@@ -1,4 +1,4 @@
-//! Step 6: a bounded buffer: producers wait while it is full, consumers while it is empty.
+//! Step 7: a bounded buffer: producers wait while it is full, consumers while it is empty.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -114,7 +114,7 @@ pub fn pass_through(per_producer: u64, capacity: usize) -> Traffic {
 }
 
 pub fn show(per_producer: u64) {
-    fmt::step("6. A bounded buffer, and why the wait is a loop");
+    fmt::step("7. A bounded buffer, and why the wait is a loop");
     let t = pass_through(per_producer, 4);
     fmt::note(&format!(
         "2 producers put the numbers 1..={} through a buffer of {} slots; 2 consumers take\n\

@@ -1,4 +1,4 @@
-//! Step 7: deadlock. Two threads take two locks in opposite order and hang for real — in a
+//! Step 8: deadlock. Two threads take two locks in opposite order and hang for real — in a
 //! subprocess (the lesson run again as `lesson-07 --demo deadlock`), so only that copy
 //! hangs. A watchdog thread in the subprocess reads from `/proc` what each thread is
 //! waiting in; the lesson kills the subprocess when its time limit runs out. Then the same
@@ -10,6 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use nix::libc;
 use support::crash::{self, Ending};
 use support::{fmt, threads};
 
@@ -129,14 +130,13 @@ fn waiting_in(name: &str, tid: i32) -> String {
 }
 // ANCHOR_END: waiting_in
 
+/// The number of the `futex` system call on this architecture (202 on x86-64, 98 on
+/// AArch64; see man 2 syscalls).
+#[allow(clippy::unnecessary_cast)] // c_long is i64 here, but i32 on 32-bit targets
+pub const FUTEX: i64 = libc::SYS_futex as i64;
+
 /// The name of a system call number this demonstration may meet.
 fn syscall_name(number: i64) -> &'static str {
-    #[cfg(target_arch = "x86_64")]
-    const FUTEX: i64 = 202;
-    #[cfg(target_arch = "aarch64")]
-    const FUTEX: i64 = 98;
-    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-    const FUTEX: i64 = -2;
     if number == FUTEX {
         "futex"
     } else {
@@ -145,7 +145,7 @@ fn syscall_name(number: i64) -> &'static str {
 }
 
 pub fn show(limit: Duration) -> Result<()> {
-    fmt::step("7. Deadlock, and lock ordering");
+    fmt::step("8. Deadlock, and lock ordering");
     println!(
         "  lesson-07 --demo deadlock  (a subprocess; the lesson kills it after {}):",
         fmt::duration(limit)

@@ -1,4 +1,4 @@
-//! Step 2 (every interleaving), step 8 (the Therac-25 model), and `lesson-07 explore`:
+//! Step 2 (every interleaving), step 10 (the Therac-25 model), and `lesson-07 explore`:
 //! tiny threads run through `support::interleave`, which tries every schedule.
 
 use support::fmt;
@@ -112,7 +112,7 @@ pub fn predict(seed: u64, answer: bool) {
 }
 
 pub fn show_therac() {
-    fmt::step("8. Therac-25 as a model");
+    fmt::step("10. Therac-25 as a model");
     fmt::note(
         "A MODEL, not the machine's code (which was PDP-11 assembly): chapter 00's data-entry\n\
          race cut down to two threads. mode: 1 = X-ray, 2 = electron; the turntable follows\n\

@@ -1,18 +1,23 @@
 //! Chapter 07 — Critical sections.
 //!
 //! `cargo run -p lesson-07` makes a race happen (lost updates), shows every interleaving
-//! that makes it, fixes it three ways and times each fix, poisons a lock, bounds a crowd
-//! with a semaphore, passes work through a bounded buffer, deadlocks two threads for real
-//! (in a subprocess) and fixes that with lock ordering, and runs a model of the Therac-25
-//! race through the interleaving explorer.
+//! that makes it, fixes it three ways and times each fix, runs two memory-ordering litmus
+//! tests live (store buffering, message passing) under `Relaxed`, `Release`/`Acquire` and
+//! `SeqCst`, poisons a lock, bounds a crowd with a semaphore, passes work through a bounded
+//! buffer, deadlocks two threads for real (in a subprocess) and fixes that with lock
+//! ordering, shows what a waiter tells the kernel with and without priority inheritance and
+//! measures how fairly two locks hand over, and runs a model of the Therac-25 race through
+//! the interleaving explorer.
 //!
 //! `cargo run -p lesson-07 -- explore --seed N` is a predict-then-reveal puzzle.
 
 mod buffer;
 mod deadlock;
 mod explore;
+mod fairness;
 mod fixes;
 mod lost;
+mod ordering;
 mod poison;
 mod semaphore;
 
@@ -32,17 +37,26 @@ struct Options {
     /// Increments per thread and timed runs in step 3.
     fix_increments: u64,
     fix_runs: usize,
+    /// Trials of each memory-ordering litmus test in step 4, and the most time each may
+    /// take (a busy machine runs fewer in that time).
+    litmus_trials: usize,
+    litmus_budget: Duration,
     /// Threads and rounds at the semaphore, numbers per producer in the buffer.
     crowd: usize,
     rounds: usize,
     items: u64,
     /// How long the deadlocked subprocess may hang before it is killed.
     limit: Duration,
+    /// How long each lock is contended for in step 9.
+    contend_for: Duration,
 }
 
 fn cli() -> Command {
     Command::new("lesson-07")
-        .about("Chapter 07: critical sections — races, every interleaving, locks, semaphores, deadlock")
+        .about(
+            "Chapter 07: critical sections — races, every interleaving, locks, memory ordering, \
+             semaphores, deadlock, fairness",
+        )
         .arg(
             Arg::new("quick")
                 .long("quick")
@@ -95,10 +109,13 @@ fn main() -> ExitCode {
             race_runs: 3,
             fix_increments: 100_000,
             fix_runs: 3,
+            litmus_trials: 20_000,
+            litmus_budget: Duration::from_millis(200),
             crowd: 4,
             rounds: 3,
             items: 200,
             limit: Duration::from_millis(1500),
+            contend_for: Duration::from_millis(100),
         }
     } else {
         Options {
@@ -106,10 +123,13 @@ fn main() -> ExitCode {
             race_runs: 5,
             fix_increments: 1_000_000,
             fix_runs: 7,
+            litmus_trials: 200_000,
+            litmus_budget: Duration::from_millis(400),
             crowd: 6,
             rounds: 10,
             items: 5_000,
             limit: Duration::from_secs(2),
+            contend_for: Duration::from_millis(300),
         }
     };
     fmt::chapter(7, "Critical sections");
@@ -134,10 +154,12 @@ fn tell_the_story(o: Options) -> Result<()> {
     lost::show(threads, o.race_sizes, o.race_runs)?;
     explore::show_every_interleaving();
     fixes::show(all_cores, o.fix_increments, o.fix_runs);
+    ordering::show(o.litmus_trials, o.litmus_budget);
     poison::show();
     semaphore::show(o.crowd, o.rounds);
     buffer::show(o.items);
     deadlock::show(o.limit)?;
+    fairness::show(o.contend_for)?;
     explore::show_therac();
     Ok(())
 }
@@ -157,7 +179,7 @@ fn show_conditions() {
     ];
     if backtrace_requested() {
         lines.push(
-            "RUST_BACKTRACE is set: step 4's deliberate panic is printed without a backtrace."
+            "RUST_BACKTRACE is set: step 5's deliberate panic is printed without a backtrace."
                 .into(),
         );
     }

@@ -1,4 +1,4 @@
-//! Step 4: poisoning. A thread panics while it holds a `Mutex`; the next `lock()` says so.
+//! Step 5: poisoning. A thread panics while it holds a `Mutex`; the next `lock()` says so.
 
 use std::sync::{Mutex, PoisonError};
 use std::thread;
@@ -48,7 +48,7 @@ pub fn poison_a_lock() -> Seen {
 // ANCHOR_END: poison
 
 pub fn show() {
-    fmt::step("4. Poisoning: when the holder panics");
+    fmt::step("5. Poisoning: when the holder panics");
     println!("  (the holder thread's panic message follows, on stderr)");
     let quiet = crate::backtrace_requested();
     if quiet {

@@ -1,4 +1,4 @@
-//! Step 5: a counting semaphore from a `Mutex` and a `Condvar` (std has none), bounding
+//! Step 6: a counting semaphore from a `Mutex` and a `Condvar` (std has none), bounding
 //! how many threads use a resource at once; the lesson measures the most it ever saw.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -80,7 +80,7 @@ fn crowd(threads: usize, rounds: usize, gate: Option<&Semaphore>) -> usize {
 }
 
 pub fn show(threads: usize, rounds: usize) {
-    fmt::step("5. A semaphore from a Mutex and a Condvar");
+    fmt::step("6. A semaphore from a Mutex and a Condvar");
     let permits = 2;
     let gate = Semaphore::new(permits);
     let most_at_once = crowd(threads, rounds, Some(&gate));

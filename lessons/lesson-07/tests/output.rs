@@ -18,14 +18,15 @@ fn the_story_runs_and_every_check_says_yes() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
-    // Steps 2 and 8 are exhaustive, so their lines are the same every run; steps 1, 3, 5
-    // and 7 vary (lost counts, timings, wake-ups, the order the threads printed in).
+    // Steps 2 and 10 are exhaustive, so their lines are the same every run; steps 1, 3, 4,
+    // 6, 8 and 9 vary (lost counts, timings, litmus outcomes, wake-ups, the order the
+    // threads printed in, thread IDs, acquisitions).
     let mut keep = false;
     let skeleton: String = stdout
         .lines()
         .filter(|l| {
             if l.starts_with("── ") {
-                keep = l.contains(" 2. ") || l.contains(" 8. ");
+                keep = l.contains(" 2. ") || l.contains(" 10. ");
                 return true;
             }
             keep || l.starts_with("  → ")
@@ -46,7 +47,7 @@ fn the_story_runs_and_every_check_says_yes() {
     );
     assert!(
         stderr.contains("panicked"),
-        "step 4's panic goes to stderr: {stderr}"
+        "step 5's panic goes to stderr: {stderr}"
     );
     assert!(
         stdout.contains("wchan") && stdout.contains("(futex)"),
@@ -72,6 +73,51 @@ fn the_story_runs_and_every_check_says_yes() {
         }
     }
     assert!(stdout.contains("3 timed runs after 1 untimed"), "{stdout}");
+}
+
+#[test]
+fn the_memory_ordering_tests_count_every_trial_and_seqcst_forbids_both_zero() {
+    // Invariants of step 4, by the memory model: SeqCst never gives r1 = r2 = 0 in the
+    // store-buffer test, and with Release/Acquire a reader that saw the flag saw the data.
+    // That Relaxed shows 0,0 is an expectation (it needs two cores overlapping), not tested.
+    let stdout = String::from_utf8_lossy(&run(&["--quick"]).stdout).into_owned();
+    support::testing::assert_invariants_hold(&stdout);
+    for claim in [
+        "  → SeqCst never showed r1 = r2 = 0: yes",
+        "  → with Release/Acquire, every reader that saw the flag saw the data: yes",
+        "  → the PiLock's word named its owner: the main thread, then the waiter: yes",
+    ] {
+        assert!(stdout.contains(claim), "{claim}\n{stdout}");
+    }
+    assert!(stdout.contains(&format!("This machine: {}", std::env::consts::ARCH)));
+    for ordering in ["Relaxed  ", "Release / Acquire  ", "SeqCst  "] {
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("  {ordering}")))
+            .unwrap_or_else(|| panic!("no store-buffer row for {ordering}:\n{stdout}"));
+        // trials, then the count of each outcome. A busy machine may run fewer than the
+        // 20,000 trials of --quick in the time allowed, never more.
+        let numbers: Vec<u64> = row
+            .split_whitespace()
+            .filter_map(|cell| cell.replace(',', "").parse().ok())
+            .collect();
+        let [trials, ref counts @ ..] = numbers[..] else {
+            panic!("{row}")
+        };
+        assert_eq!(counts.len(), 4, "{row}");
+        assert!(trials > 0 && trials <= 20_000, "{row}");
+        assert_eq!(
+            counts.iter().sum::<u64>(),
+            trials,
+            "every trial counted once: {row}"
+        );
+    }
+    for lock in ["std Mutex  ", "TicketLock (fair)  "] {
+        assert!(
+            stdout.lines().any(|l| l.starts_with(&format!("  {lock}"))),
+            "a fairness row for {lock}:\n{stdout}"
+        );
+    }
 }
 
 #[test]
