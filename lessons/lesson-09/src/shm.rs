@@ -124,7 +124,8 @@ impl Shm {
 // ANCHOR: in_place
 impl Shm {
     /// Waits for a free slot in ring `i`, lets `write` fill it where it lies in the shared
-    /// memory, then publishes it: `head` moves on (Release) and a sleeping reader is woken.
+    /// memory, then publishes it: `head` moves on (a Release store: the slot's bytes are
+    /// visible to a reader that sees the new `head`) and, with the futex, wakes the reader.
     pub fn produce_in_place<R>(
         &self,
         i: usize,
@@ -153,7 +154,7 @@ impl Shm {
     }
 
     /// Waits for a published slot in ring `i`, lets `read` use it where it lies in the
-    /// shared memory, then frees it: `tail` moves on and a sleeping writer is woken.
+    /// shared memory, then frees it: `tail` moves on and, with the futex, wakes the writer.
     pub fn consume_in_place<R>(&self, i: usize, spin: bool, read: impl FnOnce(&[u8]) -> R) -> R {
         let (head, tail, data) = self.ring(i);
         let t = tail.load(Ordering::Relaxed);
