@@ -344,8 +344,9 @@ fn chart_legend(every: Duration) -> String {
          on and its CPU time so far (/proc/<pid>/task/<tid>/stat, schedstat), and charges the\n  \
          time since the last read to that core. cpuN: this program on core N (█ = all of it);\n  \
          program: all cores together; machine: everything the machine ran (/proc/stat), this\n  \
-         program included, so the gap between the two is other programs. A thread that ends\n  \
-         between two reads leaves the time it used since the last one out of the rows.",
+         program included. The gap between the two is mostly other programs, plus this\n  \
+         program's own time the rows miss: a thread that ends between two reads leaves the\n  \
+         time it used since the last one out of them.",
         support::fmt::duration(every)
     )
 }
