@@ -172,6 +172,14 @@ pub fn exercises_are_complete(root: &Path, chapters: &[Chapter]) -> Vec<String> 
                 let problem = stub_matches_solution(&stub_text, &solution_text).err().or_else(|| {
                     (stub_from_solution(&solution_text) != stub_text)
                         .then(|| format!("each stub region must be exactly `{TODO}`, so `cargo xtask reset` restores it"))
+                }).or_else(|| {
+                    (!stub_text.contains(MARKERS_EXPLAINED)).then(|| {
+                        format!(
+                            "the stub's `//!` header must tell the learner what the ANCHOR lines \
+                             are: end it with the paragraph that begins \"{MARKERS_EXPLAINED}\" \
+                             (copy it from exercises/ch01/src/proc_stat.rs)"
+                        )
+                    })
                 });
                 problems.extend(problem.map(|e| format!("{name}: {e}")));
             }
@@ -183,6 +191,10 @@ pub fn exercises_are_complete(root: &Path, chapters: &[Chapter]) -> Vec<String> 
     }
     problems
 }
+
+/// The start of the paragraph, at the end of every stub's header, that says what the
+/// `// ANCHOR: solution` lines are and that the learner's code goes between them.
+const MARKERS_EXPLAINED: &str = "Your code goes between";
 
 /// Hints come in at least two tiers, a nudge first and the full recipe last.
 fn hint_problem(exercise: &Exercise) -> Option<String> {

@@ -7,6 +7,11 @@
 //!
 //! A segment may be bigger in memory than in the file: the extra bytes are zeros the
 //! loader adds — the `.bss` of zero-initialised statics, which costs no space on disk.
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 /// `PT_LOAD`: the only segment type the loader maps into memory.
 pub const PT_LOAD: u32 = 1;

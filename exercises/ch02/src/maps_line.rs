@@ -15,6 +15,11 @@
 //! kernel's own regions (`[heap]`, `[stack]`, `[vdso]`), and may contain spaces — or end
 //! in ` (deleted)` when the file was removed while mapped. The kernel pads the inode with
 //! spaces so the paths line up.
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 /// What the four permission letters say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

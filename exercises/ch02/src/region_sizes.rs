@@ -4,6 +4,11 @@
 //! "how big is this program's code? its heap? how much is shared libraries?" — in
 //! *virtual* bytes: address space reserved, not RAM in use (a mapping's pages are only
 //! given RAM when first touched; chapter 03 measures that).
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 use std::collections::BTreeMap;
 

@@ -9,6 +9,11 @@
 //! Two traps: a pipe holds only 64 KiB, so writing a large input to the first stage while
 //! nobody reads the last one can block forever — write the input from another thread (or
 //! `std::thread::scope`); and every child must be waited for, or it stays a zombie.
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 use std::io;
 use std::process::{Command, Stdio};

@@ -11,6 +11,11 @@
 //! worker 2: TALLY 0 → 1 ─────────┤ join() → 1     total = 3 + 1 + ...
 //! caller:   TALLY unchanged ─────┘
 //! ```
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 use std::cell::Cell;
 

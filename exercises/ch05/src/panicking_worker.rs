@@ -8,6 +8,11 @@
 //!
 //! (A segfault or `abort()` is different: it ends the whole process, and no `join` ever
 //! returns. This exercise is about panics only.)
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 use std::any::Any;
 

@@ -17,6 +17,11 @@
 //! The grading test runs each workload your way: a crash-prone one in a throwaway
 //! "caller" that must survive a crashing task, a plain one timed with threads and with
 //! processes, where your choice must not be the slower one.
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 /// How to run a workload's tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

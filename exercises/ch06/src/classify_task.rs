@@ -22,6 +22,11 @@
 //! The counters only grow, so what a task did during a stretch of time is the difference
 //! between two readings. A task that mostly blocks is **I/O-bound** (waiting is what it
 //! does); one that mostly has the core taken from it is **CPU-bound**.
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 use std::io;
 use std::time::Duration;

@@ -4,6 +4,11 @@
 //! trips, sorts them, and prints the median (half the batches were faster, half slower)
 //! and the middle half (from the first quartile to the third: the middle 50 % of the
 //! batches), the way `support::stats::Summary` does.
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 use std::time::Duration;
 

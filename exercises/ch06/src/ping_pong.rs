@@ -14,6 +14,11 @@
 //! are taken one round trip at a time with `std::time::Instant`: one timing of the whole
 //! loop divided by the count would give every round trip the same time and hide the
 //! spread.
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 use std::io::{self, PipeReader, PipeWriter, Read, Write};
 use std::time::{Duration, Instant};

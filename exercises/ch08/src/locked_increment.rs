@@ -18,6 +18,11 @@
 //! thread. The toy VM has such locks: [`Op::Acquire`]`(n)` takes VM lock `n` (waiting, with
 //! the interpreter lock released, while another thread has it) and [`Op::Release`]`(n)`
 //! lets it go. Write the bytecode of a safe `x += 1`.
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 use support::toyvm::Op;
 

@@ -13,6 +13,11 @@
 //! - [`Work::Cpu`]: a counting loop in bytecode, nothing but instructions.
 //! - [`Work::Sleep`]: a `sleep(ms)` builtin that lets go of the interpreter lock while it
 //!   blocks (as `time.sleep`, file and socket reads do in CPython).
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 /// What each thread or process does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,11 @@
 //!
 //! `std::io::Write::write_all` and `std::io::Read::read_exact` loop over short writes and
 //! short reads for you; a lone `write` or `read` does not.
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 use std::io::{self, Read, Write};
 

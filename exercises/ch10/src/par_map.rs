@@ -20,6 +20,11 @@
 //! grading test passes an `f` that notes which of rayon's threads called it, and runs your
 //! functions inside a pool of 2 threads ([`rayon::ThreadPool::install`]): both threads must
 //! take part, and two calls of `f` must be running at the same time.
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 /// A CPU-bound function to try yours on: how many steps the Collatz rule (halve an even
 /// number, else take `3n + 1`) takes to bring `n` down to 1. `collatz_steps(6)` is 8

@@ -23,6 +23,11 @@
 //!   (`AssertUnwindSafe` tells the compiler we accept that the job's own data may be left
 //!   half-changed; the worker's state is just the receiver.)
 //! - **No lost results.** A job that panics must not stop the other jobs: they all run.
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 use std::thread::JoinHandle;
 

@@ -28,6 +28,11 @@
 //! A `PollFd` borrows the socket it watches, so build the list afresh for each call to
 //! `poll`, note which entries were ready, and let the list go before you change the list
 //! of clients.
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 use std::io;
 use std::net::TcpListener;

@@ -12,6 +12,11 @@
 //!
 //! The trap: the command name may itself contain spaces and parentheses (a program can
 //! be called `my (weird) prog`), so splitting the whole line on spaces goes wrong.
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 /// The facts this exercise reads from a stat line.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,6 +13,11 @@
 //! use is readable and writable. In the maps file that is an anonymous `rw-p` line
 //! followed by a `---p` line, the reserved tail; the rules below call both anonymous
 //! memory, because nothing in the line says "malloc".
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 use crate::maps_line::MapsLine;
 

@@ -20,6 +20,11 @@
 //! real run of the program, in which every process reports its own name, PID and PPID.
 //! The real runs use fresh seeds each time (from the clock), never the ones the snapshot
 //! shows; a failure prints the seed, and `PTM_SEED=<seed>` runs the same ones again.
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 use std::fmt;
 

@@ -10,6 +10,11 @@
 //! values: [ 1  2  3 | 4  5  6 | 7  8  9 | 10 ]   threads = 4, chunk length = 3
 //!           thread 1   thread 2   thread 3  thread 4
 //! ```
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 use std::thread::ThreadId;
 

@@ -9,6 +9,11 @@
 //! $ ls /proc/self/task        (for a process with PID 4242 and two more threads)
 //! 4242  4243  4244
 //! ```
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 use std::io;
 

@@ -27,6 +27,11 @@
 //!   new one, and [`AtomicU64::compare_exchange`] writes it only if the counter still holds
 //!   `v`. If another thread changed it in the meantime, nothing is written: read again and
 //!   retry. ([`AtomicU64::fetch_update`] is that loop, written for you.)
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 // `super::sync` is `std::sync` (see lib.rs). The grading tests also compile this file over
 // the loom model checker's look-alike types, to try your code under every interleaving.

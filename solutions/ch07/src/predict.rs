@@ -16,6 +16,11 @@
 //!
 //! Before you run your code on a puzzle, predict the answer: two threads that each do
 //! `x = x + 1` as load, add, store have 20 schedules. How many end with `x == 2`?
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 use std::collections::BTreeMap;
 

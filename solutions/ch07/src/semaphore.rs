@@ -19,6 +19,11 @@
 //! variable may also wake a thread for no reason at all (a *spurious wake-up*, which the
 //! [`Condvar`] documentation allows). The grading test wakes your waiters for no reason
 //! too, through the public `freed` field, as the operating system may.
+//!
+//! Your code goes between each `// ANCHOR: solution_…` line below and its
+//! `// ANCHOR_END: solution_…`, in place of `todo!()`. To Rust they are ordinary comments;
+//! they mark the parts of the file that are yours (the reference solution in `solutions/`
+//! differs from this file only there), so leave them where they are.
 
 // `super::sync` is `std::sync` (see lib.rs). The grading tests also compile this file over
 // the loom model checker's look-alike types, to try your code under every interleaving.

@@ -18,6 +18,11 @@
 //! thread, libtest's main thread, sits blocked waiting for the test and holds no lock a
 //! child could need. End each child with `libc::_exit`, never by returning: a child that
 //! returns runs the caller's code too.
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 use support::toyvm::{Mode, Op, Vm, sleep_holding};
 

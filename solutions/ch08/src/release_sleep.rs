@@ -14,6 +14,11 @@
 //! The VM hands your builtin the calling thread as an [`Interp`]:
 //! [`Interp::release`] drops the lock, [`Interp::reacquire`] waits for it and takes it
 //! back. Write `sleep_builtin` so that VM threads sleeping at the same time overlap.
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 use support::toyvm::Interp;
 

@@ -14,6 +14,11 @@
 //! writes requests (a second thread, e.g. in `std::thread::scope`, does it). And a reader
 //! sees end-of-file only once *every* copy of the pipe's write end is closed — including
 //! the copies `fork` gave the other process: each side closes the ends it does not use.
+//!
+//! Your code goes between the `// ANCHOR: solution` and `// ANCHOR_END: solution` lines
+//! below, in place of `todo!()`. To Rust they are ordinary comments; they mark the part of
+//! the file that is yours (the reference solution in `solutions/` differs from this file
+//! only there), so leave them where they are.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
