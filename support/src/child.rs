@@ -300,9 +300,11 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
         DEFERRED.store(sig, Ordering::SeqCst);
         return;
     }
+    let mut stopped = 0u32;
     for slot in &LIVE {
         let pid = slot.load(Ordering::SeqCst);
         if pid > 0 {
+            stopped += 1;
             // SAFETY: kill and waitpid are async-signal-safe; a null status pointer is
             // allowed by waitpid. `kill(-pid)` reaches the process group a child leads
             // (`support::crash::run` starts one per child) and fails harmlessly (ESRCH)
@@ -326,7 +328,7 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
     for _ in 0..1000 {
         // SAFETY: waitpid is async-signal-safe; WNOHANG returns at once.
         match unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) } {
-            reaped if reaped > 0 => continue,
+            reaped if reaped > 0 => stopped += 1,
             // SAFETY: nanosleep is async-signal-safe; `pause` is a valid timespec.
             0 => unsafe {
                 libc::nanosleep(&pause, std::ptr::null_mut());
@@ -336,12 +338,50 @@ extern "C" fn on_interrupt(sig: libc::c_int) {
     }
     // With every child gone, no one can create a name any more: remove the FIFOs, socket
     // files, shared memory and queues this process registered (`crate::cleanup`).
-    crate::cleanup::remove_all();
+    let removed = crate::cleanup::remove_all();
+    say_what_was_cleaned_up(sig, stopped, removed as u32);
     // SAFETY: both are async-signal-safe; with the default action restored, raising the
     // signal again ends the process the way the reader asked.
     unsafe {
         libc::signal(sig, libc::SIG_DFL);
         libc::raise(sig);
+    }
+}
+
+/// Tells the reader, in one line on stderr, what the interrupt cleaned up. Only `write` and
+/// stack buffers: this runs in a signal handler, where allocating could deadlock.
+fn say_what_was_cleaned_up(sig: libc::c_int, children: u32, names: u32) {
+    let signal: &[u8] = match sig {
+        libc::SIGINT => b"Ctrl-C",
+        libc::SIGTERM => b"SIGTERM",
+        _ => b"SIGHUP",
+    };
+    let (mut c, mut n) = ([0u8; 10], [0u8; 10]);
+    let parts: [&[u8]; 7] = [
+        b"\nStopped by ",
+        signal,
+        b": ended and reaped ",
+        decimal(children, &mut c),
+        b" child process(es), removed ",
+        decimal(names, &mut n),
+        b" FIFO, socket, shared-memory or queue name(s) it had made; nothing is left behind.\n",
+    ];
+    for part in parts {
+        // SAFETY: write is async-signal-safe; `part` is a valid buffer of its length.
+        unsafe { libc::write(libc::STDERR_FILENO, part.as_ptr().cast(), part.len()) };
+    }
+}
+
+/// `value` in decimal digits, written into `buffer`, without allocating.
+fn decimal(mut value: u32, buffer: &mut [u8; 10]) -> &[u8] {
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        buffer[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            return &buffer[start..];
+        }
     }
 }
 
@@ -375,6 +415,15 @@ fn forget_parents_children() {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn decimal_writes_digits_without_allocating() {
+        let mut buffer = [0u8; 10];
+        assert_eq!(super::decimal(0, &mut buffer), b"0");
+        assert_eq!(super::decimal(4_294_967_295, &mut buffer), b"4294967295");
+        assert_eq!(super::decimal(42, &mut buffer), b"42");
+    }
+
     use super::*;
 
     #[test]

@@ -103,7 +103,9 @@ fn remove(kind: Kind, name: *const c_char) {
 /// Removes every registered object: entries first, then directories, so a private
 /// directory is empty when its turn comes. Async-signal-safe; the names stay registered
 /// (the process is about to end).
-pub fn remove_all() {
+/// Returns how many names it removed (async-signal-safe, like the rest: no allocation).
+pub fn remove_all() -> usize {
+    let mut removed = 0;
     for pass in [false, true] {
         for i in 0..SLOTS {
             let name = NAMES[i].load(Ordering::SeqCst);
@@ -116,9 +118,11 @@ pub fn remove_all() {
             };
             if !name.is_null() && (kind == Kind::Dir) == pass {
                 remove(kind, name);
+                removed += 1;
             }
         }
     }
+    removed
 }
 
 /// Creates a private directory (mode 0700) under the temporary directory (`TMPDIR`),

@@ -66,10 +66,37 @@ pub fn chapter(number: u32, title: &str) {
 /// Prints a step heading. Headings match the headings of the chapter's page, so a reader
 /// can find in the book what the lesson is showing.
 pub fn step(title: &str) {
+    *CURRENT_STEP.lock().unwrap_or_else(|e| e.into_inner()) = title.to_owned();
     println!(
         "\n── {title} {}",
         "─".repeat(60usize.saturating_sub(title.chars().count()))
     );
+}
+
+/// The title of the step last begun with [`step`], for naming it when something fails.
+static CURRENT_STEP: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// What a lesson prints, once, when a step fails: which step it was in and the error,
+/// with each cause in the chain said once (`failed to start a thread: Resource
+/// temporarily unavailable (os error 11)`, not the OS's words twice).
+pub fn stopped(lesson: &str, error: &str) -> String {
+    let step = CURRENT_STEP
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let mut causes: Vec<&str> = Vec::new();
+    for cause in error.split(": ") {
+        if !causes.iter().any(|seen| seen.contains(cause)) {
+            causes.retain(|seen| !cause.contains(seen));
+            causes.push(cause);
+        }
+    }
+    let what = causes.join(": ");
+    if step.is_empty() {
+        format!("{lesson} stopped before its first step: {what}")
+    } else {
+        format!("{lesson} stopped in step \"{step}\": {what}")
+    }
 }
 
 /// Prints an indented explanatory note under a step.
@@ -94,13 +121,37 @@ pub fn panics_without_backtrace() {
             .map(String::as_str)
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or("a panic payload that is not a string");
-        eprintln!("thread '{name}' panicked at {at}:\n{message}");
+        let step = CURRENT_STEP.lock().map(|s| s.clone()).unwrap_or_default();
+        let during = if step.is_empty() {
+            String::new()
+        } else {
+            format!(" (in step \"{step}\")")
+        };
+        eprintln!("thread '{name}' panicked at {at}{during}:\n{message}");
     }));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_names_its_step_and_each_cause_once() {
+        assert_eq!(
+            stopped("lesson-99", "boom"),
+            "lesson-99 stopped before its first step: boom"
+        );
+        step("3. A thread pool");
+        assert_eq!(
+            stopped(
+                "lesson-99",
+                "failed to start a worker: failed to spawn thread: Resource temporarily \
+                 unavailable (os error 11): Resource temporarily unavailable (os error 11)"
+            ),
+            "lesson-99 stopped in step \"3. A thread pool\": failed to start a worker: failed \
+             to spawn thread: Resource temporarily unavailable (os error 11)"
+        );
+    }
 
     #[test]
     fn bytes_pick_a_readable_unit() {

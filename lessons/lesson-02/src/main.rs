@@ -46,7 +46,10 @@ fn main() -> ExitCode {
     match tell_the_story(aslr_runs) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("lesson-02: {error}");
+            eprintln!(
+                "{}",
+                support::fmt::stopped("lesson-02", &format!("{error:#}"))
+            );
             ExitCode::from(2)
         }
     }

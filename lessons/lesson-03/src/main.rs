@@ -84,7 +84,10 @@ fn main() -> ExitCode {
     match tell_the_story(scale, &origin) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("lesson-03: {error}");
+            eprintln!(
+                "{}",
+                support::fmt::stopped("lesson-03", &format!("{error:#}"))
+            );
             ExitCode::from(2)
         }
     }

@@ -80,7 +80,10 @@ fn main() -> ExitCode {
     match tell_the_story(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("lesson-04: {error:#}");
+            eprintln!(
+                "{}",
+                support::fmt::stopped("lesson-04", &format!("{error:#}"))
+            );
             ExitCode::FAILURE
         }
     }

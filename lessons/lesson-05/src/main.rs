@@ -85,7 +85,10 @@ fn main() -> ExitCode {
     match tell_the_story(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("lesson-05: {error:#}");
+            eprintln!(
+                "{}",
+                support::fmt::stopped("lesson-05", &format!("{error:#}"))
+            );
             ExitCode::FAILURE
         }
     }

@@ -74,7 +74,10 @@ fn main() -> ExitCode {
     match tell_the_story(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("lesson-06: {error:#}");
+            eprintln!(
+                "{}",
+                support::fmt::stopped("lesson-06", &format!("{error:#}"))
+            );
             ExitCode::FAILURE
         }
     }

@@ -141,7 +141,10 @@ fn main() -> ExitCode {
     match tell_the_story(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("lesson-07: {error:#}");
+            eprintln!(
+                "{}",
+                support::fmt::stopped("lesson-07", &format!("{error:#}"))
+            );
             ExitCode::FAILURE
         }
     }

@@ -100,7 +100,10 @@ fn main() -> ExitCode {
     match tell_the_story(o) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("lesson-08: {error:#}");
+            eprintln!(
+                "{}",
+                support::fmt::stopped("lesson-08", &format!("{error:#}"))
+            );
             ExitCode::FAILURE
         }
     }

@@ -76,7 +76,10 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("lesson-09: {error:#}");
+            eprintln!(
+                "{}",
+                support::fmt::stopped("lesson-09", &format!("{error:#}"))
+            );
             ExitCode::FAILURE
         }
     }

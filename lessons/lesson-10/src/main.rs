@@ -89,7 +89,10 @@ fn main() -> ExitCode {
     match tell_the_story(ctx) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("lesson-10: {error:#}");
+            eprintln!(
+                "{}",
+                support::fmt::stopped("lesson-10", &format!("{error:#}"))
+            );
             ExitCode::FAILURE
         }
     }
