@@ -87,15 +87,26 @@ pub fn check_rendered_book(root: &Path, screenshots: Option<&Path>) -> Result<Ve
 /// One chapter in the browser: its diagrams and its console.
 fn check_page(chromium: &Path, page: &Path, html: &str, markdown: &str) -> Result<Vec<String>> {
     let mut problems = Vec::new();
+    // A copy of the page, beside it (its relative links still work), that measures its
+    // diagrams once they are drawn.
+    let measured = Measured::copy_of(page)?;
     let run = run_chromium(
         chromium,
         &[
             "--enable-logging=stderr".into(),
             "--v=0".into(),
+            // The reader's window the diagrams are judged at.
+            "--window-size=1200,2400".into(),
             "--dump-dom".into(),
-            file_url(page).into(),
+            file_url(&measured.0).into(),
         ],
     )?;
+    drop(measured);
+    problems.extend(
+        legibility_problems(&run.stdout)
+            .into_iter()
+            .map(|problem| format!("{html}: {problem}")),
+    );
     let expected = mermaid_blocks(markdown);
     let diagrams = rendered_diagrams(&run.stdout);
     if diagrams.failed > 0 {
@@ -110,7 +121,9 @@ fn check_page(chromium: &Path, page: &Path, html: &str, markdown: &str) -> Resul
             diagrams.drawn
         ));
     }
-    for message in console_messages(&run.stderr) {
+    // Name the page, not the measuring copy Chromium actually loaded.
+    let stderr = run.stderr.replace(&format!(".measured-{html}"), html);
+    for message in console_messages(&stderr) {
         if message.starts_with("\"Uncaught") {
             problems.push(format!("{html}: JavaScript error: {message}"));
         } else {
@@ -120,6 +133,90 @@ fn check_page(chromium: &Path, page: &Path, html: &str, markdown: &str) -> Resul
         }
     }
     Ok(problems)
+}
+
+/// The smallest text a diagram may show in a 1200 px window, in CSS pixels. The book's
+/// body text is 16 px and its code 13 px (`theme/output.css`); 12 px is the smallest
+/// size browsers' own "minimum font size" settings commonly offer as readable, and the
+/// size below which a reader zooms.
+const SMALLEST_DIAGRAM_TEXT_PX: f64 = 12.0;
+
+/// A copy of a page with `browser/legibility.js` run after its scripts; removed on drop.
+struct Measured(PathBuf);
+
+impl Measured {
+    fn copy_of(page: &Path) -> Result<Self> {
+        let html = text_of(page)?;
+        let script = format!("<script>{}</script>", include_str!("browser/legibility.js"));
+        let copy = page.with_file_name(format!(
+            ".measured-{}",
+            page.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("page.html")
+        ));
+        // Before `</body>` where there is one (a page without it ends its body at its end).
+        let with_script = match html.rfind("</body>") {
+            Some(end) => format!("{}{script}{}", &html[..end], &html[end..]),
+            None => format!("{html}{script}"),
+        };
+        std::fs::write(&copy, with_script)
+            .with_context(|| format!("failed to write {}", copy.display()))?;
+        Ok(Self(copy))
+    }
+}
+
+impl Drop for Measured {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// What `legibility.js` measured of one diagram.
+#[derive(Debug, serde::Deserialize)]
+struct DiagramLegibility {
+    diagram: usize,
+    /// The smallest text on it, as shown, in CSS pixels; `None` for a diagram without text.
+    px: Option<f64>,
+    text: String,
+    covered: Vec<String>,
+}
+
+/// Diagrams whose smallest text is below [`SMALLEST_DIAGRAM_TEXT_PX`] in a 1200 px window,
+/// and edge labels hidden under a box, from the body's `data-ptm-diagrams` in `dom`.
+fn legibility_problems(dom: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(dom);
+    let body = scraper::Selector::parse("body").expect("a valid selector");
+    let Some(measured) = document
+        .select(&body)
+        .next()
+        .and_then(|b| b.value().attr("data-ptm-diagrams"))
+    else {
+        return vec!["the diagrams were never measured (did the page's scripts run?)".into()];
+    };
+    let diagrams: Vec<DiagramLegibility> = match serde_json::from_str(measured) {
+        Ok(diagrams) => diagrams,
+        Err(error) => return vec![format!("the diagrams' measurements do not read: {error}")],
+    };
+    let mut problems = Vec::new();
+    for d in diagrams {
+        if let Some(px) = d.px.filter(|px| *px < SMALLEST_DIAGRAM_TEXT_PX) {
+            problems.push(format!(
+                "diagram {} shows its text at {px:.1} px in a 1200 px window (\"{}\"), under \
+                 the {SMALLEST_DIAGRAM_TEXT_PX} px a reader can read: a wide diagram is shrunk \
+                 to the column, so make it narrower (top to bottom, shorter labels, fewer \
+                 boxes side by side)",
+                d.diagram, d.text
+            ));
+        }
+        for covered in d.covered {
+            problems.push(format!(
+                "diagram {}: the label {covered}: a reader cannot read it; move the box, or \
+                 shorten the label",
+                d.diagram
+            ));
+        }
+    }
+    problems
 }
 
 fn screenshot(chromium: &Path, page: &Path, png: &Path) -> Result<()> {
@@ -603,6 +700,25 @@ mod tests {
         );
         assert_eq!(html_name("ch01-programs.md"), "ch01-programs.html");
         assert_eq!(html_name("sub/README.md"), "sub/index.html");
+    }
+
+    #[test]
+    fn small_text_and_hidden_labels_are_problems() {
+        let measured = r#"[{"diagram":1,"px":16.0,"text":"ok","covered":[]},
+            {"diagram":2,"px":7.3,"text":"join by a name","covered":["\"a title\" under \"a box\""]},
+            {"diagram":3,"px":null,"text":"","covered":[]}]"#;
+        let dom = format!(
+            "<html><body data-ptm-diagrams=\"{}\"></body></html>",
+            measured.replace('"', "&quot;")
+        );
+        let problems = legibility_problems(&dom);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("diagram 2 shows its text at 7.3 px"));
+        assert!(problems[1].starts_with("diagram 2: the label \"a title\" under \"a box\""));
+        assert_eq!(
+            legibility_problems("<html><body></body></html>"),
+            ["the diagrams were never measured (did the page's scripts run?)"]
+        );
     }
 
     #[test]

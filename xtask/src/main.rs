@@ -63,7 +63,7 @@ enum Commands {
         /// With --check: save a screenshot of each page into this folder.
         #[arg(long, value_name = "DIR", requires = "check")]
         screenshots: Option<std::path::PathBuf>,
-        /// With --check: then break a copy of the built book in ten ways and make sure the
+        /// With --check: then break a copy of the built book in twelve ways and make sure the
         /// check reports each one.
         #[arg(long, requires = "check")]
         self_test: bool,

@@ -113,7 +113,7 @@ pub fn run() -> Result<ExitCode> {
         timed(|| Ok(crate::book_check(None)? == ExitCode::SUCCESS)),
     );
     step(
-        "the browser check catches ten faults put into a copy of the book",
+        "the browser check catches twelve faults put into a copy of the book",
         timed(|| Ok(crate::book_self_test()? == ExitCode::SUCCESS)),
     );
 

@@ -1,4 +1,4 @@
-//! The browser check's own proof: ten faults a real edit or build could make are put into a
+//! The browser check's own proof: twelve faults a real edit or build could make are put into a
 //! copy of the built book, the whole check runs on the copy, and each fault must be
 //! reported, and nothing else. `cargo xtask book --check --self-test` runs it, and so does
 //! a step of `cargo xtask test`.
@@ -124,7 +124,7 @@ pub fn self_test(root: &Path) -> Result<SelfTest> {
     })
 }
 
-/// Puts the ten faults into the built HTML of the book at `root` (its markdown stays as it
+/// Puts the twelve faults into the built HTML of the book at `root` (its markdown stays as it
 /// was, as when a build goes wrong). Fails where the book has no place for one, rather than
 /// test less than it says.
 fn break_book(root: &Path) -> Result<Vec<Fault>> {
@@ -138,12 +138,23 @@ fn break_book(root: &Path) -> Result<Vec<Fault>> {
         }
     }
     let with_diagrams: Vec<&(String, usize)> = pages.iter().filter(|(_, n)| *n > 0).collect();
-    let [(bad_diagram, _), (lost_diagram, diagrams), ..] = with_diagrams[..] else {
-        bail!("the self-test needs two chapters with mermaid diagrams");
+    let [
+        (bad_diagram, _),
+        (lost_diagram, diagrams),
+        (tiny_diagram, _),
+        (hidden_label, _),
+        ..,
+    ] = with_diagrams[..]
+    else {
+        bail!("the self-test needs four chapters with mermaid diagrams");
     };
     let others: Vec<&str> = (pages.iter())
         .map(|(page, _)| page.as_str())
-        .filter(|page| page != bad_diagram && page != lost_diagram)
+        .filter(|page| {
+            ![bad_diagram, lost_diagram, tiny_diagram, hidden_label]
+                .iter()
+                .any(|d| d.as_str() == *page)
+        })
         .collect();
     let Some((deleted, hosts)) = others.split_last().filter(|(_, rest)| !rest.is_empty()) else {
         bail!("the self-test needs two chapters without diagrams to break");
@@ -185,6 +196,36 @@ fn break_book(root: &Path) -> Result<Vec<Fault>> {
         "a diagram missing from the page",
         &[&drew],
     ));
+
+    // A diagram too wide for the column, shrunk until its text cannot be read; and a
+    // group's title hidden under the box below it.
+    let wide = (0..14)
+        .map(|i| format!("n{i}[\"a box with a label of some length {i}\"]"))
+        .collect::<Vec<_>>()
+        .join(" --> ");
+    let overlapped = "flowchart TB\n    subgraph g[\"a group title far too long to fit in the \
+                      two hundred pixels mermaid gives it\"]\n        n[\"a box\"]\n    end";
+    for (page, diagram, what, report) in [
+        (
+            tiny_diagram,
+            format!("flowchart LR\n    {wide}"),
+            "a diagram too wide to read",
+            "diagram 1 shows its text at",
+        ),
+        (
+            hidden_label,
+            overlapped.to_owned(),
+            "a group's title under a box",
+            "diagram 1: the label \"a group title far too long",
+        ),
+    ] {
+        edit(&book, page, |html| {
+            let start = html.find(MERMAID_PRE)? + MERMAID_PRE.len();
+            let end = start + html[start..].find("</pre>")?;
+            Some(format!("{}{diagram}{}", &html[..start], &html[end..]))
+        })?;
+        faults.push(Fault::on(page, what, &[report]));
+    }
 
     // Markup added at the end of a page's body: what it is, and what must be reported.
     let missing_section = format!(
@@ -326,6 +367,6 @@ mod tests {
     fn deliberate_faults_in_the_built_book_are_all_reported() {
         let report = self_test(&crate::catalog::repo_root()).unwrap();
         assert!(report.passed(), "{report}");
-        assert_eq!(report.faults.len(), 10, "{report}");
+        assert_eq!(report.faults.len(), 12, "{report}");
     }
 }
