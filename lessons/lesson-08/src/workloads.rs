@@ -24,7 +24,10 @@ pub fn spin_in_threads(iterations: u64, threads: usize) -> u64 {
     let each = iterations / threads as u64;
     std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads).map(|_| s.spawn(move || spin(each))).collect();
-        workers.into_iter().map(|w| w.join().unwrap()).sum()
+        // The totals wrap, so they are added wrapping too (`sum` panics on overflow in a
+        // debug build).
+        let totals = workers.into_iter().map(|w| w.join().unwrap());
+        totals.fold(0, u64::wrapping_add)
     })
 }
 
@@ -33,7 +36,8 @@ pub fn spin_in_threads(iterations: u64, threads: usize) -> u64 {
 pub fn spin_with_rayon(iterations: u64, pool: &rayon::ThreadPool) -> u64 {
     use rayon::prelude::*;
     let each = iterations / 64;
-    pool.install(|| (0..64).into_par_iter().map(|_| spin(each)).sum())
+    let totals = || (0..64).into_par_iter().map(|_| spin(each));
+    pool.install(|| totals().reduce(|| 0, u64::wrapping_add))
 }
 // ANCHOR_END: spin
 
