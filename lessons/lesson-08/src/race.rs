@@ -118,10 +118,10 @@ pub fn show_cpython_race(py: Option<&crate::python::Python>) {
     print!("{table}");
     support::fmt::note(
         "One run each. The toy VM may hand its lock over between any two instructions.\n\
-         CPython 3.10 and later look for a request to hand the GIL over only at some: backward\n\
-         jumps, calls, the start of a function (bpo-29988). A bare `x += 1` in a loop is then\n\
-         rarely or never split; a call between the read and the write is a place where the GIL\n\
-         can change hands, and updates are lost. Neither is a promise: Python guarantees no\n\
-         atomicity for `+=`; use `threading.Lock`.",
+         CPython 3.10 and later look for a request to hand the GIL over only at backward jumps,\n\
+         calls and function entry (bpo-29988; from 3.11 entry is an instruction of its own,\n\
+         RESUME). A bare `x += 1` in a loop is then rarely or never split; a call between the\n\
+         read and the write is a place where the GIL can change hands, and updates are lost.\n\
+         Neither is a promise: Python guarantees no atomicity for `+=`; use `threading.Lock`.",
     );
 }
