@@ -19,7 +19,8 @@ use support::stats::Summary;
 /// How the token travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wire {
-    /// One byte through a pipe each way (two pipes), as `perf bench sched pipe` does.
+    /// One byte through a pipe each way (two pipes), as `perf bench sched pipe` does (perf
+    /// passes a 4-byte `int`).
     Pipe,
     /// A shared 32-bit word and the `futex` system call: FUTEX_WAIT sleeps while the word
     /// holds the value the waiter expects; FUTEX_WAKE wakes a sleeper. Mutexes and
