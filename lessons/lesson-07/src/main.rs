@@ -173,8 +173,14 @@ fn show_conditions() {
     let mut lines = vec![
         if cfg!(debug_assertions) {
             "Measured in a debug build (unoptimised): the counting loops of steps 1 and 3 run\n\
-         several times slower than with `cargo run --release -p lesson-07`, and a racy\n\
-         load and store lie further apart, so they are split more often."
+         several times slower than with `cargo run --release -p lesson-07`, and step 1's\n\
+         load and store stay two separate calls, which a preemption can split. (On x86-64,\n\
+         rustc 1.95 -O makes the pair one `inc`: pinned runs then cannot lose.)"
+        } else if cfg!(target_arch = "x86_64") {
+            "Measured in a release build (optimised). rustc 1.95 -O makes step 1's load and\n\
+         store one `inc` instruction, which a preemption cannot split: pinned runs then\n\
+         lose nothing. Spread runs can still lose: an `inc` without `lock` is not atomic\n\
+         across cores."
         } else {
             "Measured in a release build (optimised)."
         }

@@ -39,9 +39,9 @@ struct Padded {
 // ANCHOR: two_counters
 /// Two threads, pinned to `cpus`, each adding 1 to its own counter `n` times. They wait at
 /// a barrier until both are running, and each times itself from there; the slower one's
-/// time is returned. `fetch_add`, not a load then a store: the compiler may fold a loop of
-/// relaxed loads and stores into a single update (LLVM did, in --release, when this lesson
-/// was written), and then no increment would be left to measure.
+/// time is returned. `fetch_add`, an atomic read-modify-write, so the count comes out exact,
+/// and each increment is a write to the counter's cache line: the write whose cost the
+/// two layouts compare.
 fn two_counters(a: &AtomicU64, b: &AtomicU64, n: u64, cpus: (usize, usize)) -> Duration {
     let start_line = Barrier::new(2);
     std::thread::scope(|scope| {
