@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::checksums::sha256_hex;
 use crate::runner::Verdict;
 
 /// Where an exercise stands.
@@ -174,10 +175,6 @@ impl Progress {
         std::fs::write(&self.path, text)
             .with_context(|| format!("failed to write {}", self.path.display()))
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    crate::checksums::sha256_hex(bytes)
 }
 
 #[cfg(test)]
