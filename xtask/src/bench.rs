@@ -7,13 +7,18 @@
 //!
 //! `--vs-rustlings` measures the same thing beside rustlings, the best-known tool of this
 //! kind, in the same run: rustlings is installed into `.tools/` on first use, its exercises
-//! set up in a temporary folder outside the repository, and the two are timed alternately (an edit, then
-//! the verdict), each on an exercise that compiles and passes: rustlings' `tests2` with
-//! its own solution, and `proc_stat` with the reference solution.
+//! set up in a temporary folder outside the repository, and the two are timed alternately
+//! (an edit, then the verdict), each on an exercise that compiles and passes: rustlings'
+//! `tests2` with its own solution, and `proc_stat` with the reference solution. Both ways a
+//! learner gets a verdict are timed: one command after saving (`cargo xtask grade` against
+//! `rustlings run`), and watch mode, where the verdict follows the save (`cargo xtask watch`
+//! against `rustlings`, which needs a terminal and is given a pseudo-terminal).
 
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitCode, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -55,7 +60,7 @@ pub fn run(runs: usize, vs_rustlings: bool) -> Result<ExitCode> {
     );
 
     let mut watch_times = Vec::new();
-    let mut watcher = Watcher::start(&root)?;
+    let mut watcher = Watcher::start(&root, "01")?;
     watcher.next_verdict()?;
     for run in 0..runs {
         edit(&root, runs + run)?;
@@ -88,6 +93,11 @@ const RUSTLINGS: (&str, &str) = ("rustlings", "6.5.0");
 const RUSTLINGS_EXERCISE: &str = "tests2";
 const RUSTLINGS_FILE: &str = "exercises/17_tests/tests2.rs";
 const RUSTLINGS_SOLUTION: &str = "solutions/17_tests/tests2.rs";
+/// Where rustlings keeps its progress; its third line names the current exercise, the one
+/// its watch mode runs when that exercise's file is saved.
+const RUSTLINGS_STATE: &str = ".rustlings-state.txt";
+/// What rustlings prints when the current exercise passes.
+const RUSTLINGS_PASSED: &str = "Exercise done";
 /// Ours: one exercise, graded by id, with the reference solution in place.
 const OURS: &str = "proc_stat";
 
@@ -109,6 +119,7 @@ fn against_rustlings(root: &Path, runs: usize) -> Result<ExitCode> {
         root.join(EXERCISE),
         root.join(".progress.toml"),
         their_file.clone(),
+        theirs.join(RUSTLINGS_STATE),
     ])?;
     // Both sides graded on a correct answer: a compile error would be quicker to report.
     std::fs::copy(theirs.join(RUSTLINGS_SOLUTION), &their_file)?;
@@ -162,19 +173,69 @@ fn against_rustlings(root: &Path, runs: usize) -> Result<ExitCode> {
         grade_run()?;
         ours.push(start.elapsed());
     }
-    let ours = Summary::of(ours).context("no runs")?;
-    let theirs = Summary::of(rustlings_times).context("no runs")?;
+
+    println!("Starting both watch modes…");
+    let (mut our_watch, mut their_watch) = (Vec::new(), Vec::new());
+    let mut watcher = Watcher::start(root, OURS)?;
+    watcher.next_verdict()?;
+    let mut rustlings_watch = RustlingsWatch::start(&rustlings, &theirs)?;
+    rustlings_watch.next_verdict()?;
+    for run in 0..runs {
+        append_comment(&their_file, runs + run)?;
+        let start = Instant::now();
+        rustlings_watch.next_verdict()?;
+        their_watch.push(start.elapsed());
+        edit(root, runs + run)?;
+        let start = Instant::now();
+        watcher.next_verdict()?;
+        our_watch.push(start.elapsed());
+    }
+    watcher.quit();
+    drop(rustlings_watch);
+
     println!(
-        "save → verdict, {runs} pairs, alternately, on {}:",
+        "save → verdict, {runs} pairs of each, alternately, on {}:",
         support::machine::kind()
     );
-    println!("  cargo xtask grade {OURS}: {ours}");
-    println!("  rustlings run {RUSTLINGS_EXERCISE}:        {theirs}");
+    compare(
+        "one command after saving",
+        (&format!("cargo xtask grade {OURS}"), ours),
+        (
+            &format!("rustlings run {RUSTLINGS_EXERCISE}"),
+            rustlings_times,
+        ),
+    )?;
+    compare(
+        "watch mode, the verdict following the save",
+        ("cargo xtask watch", our_watch),
+        ("rustlings (watch mode)", their_watch),
+    )?;
     println!(
-        "  ratio of the medians: {:.2}× rustlings (the goal: at most 0.75×)",
+        "  After {OURS} passes, `watch` moves on to the next exercise of chapter 01: each later \
+         save\n  rebuilds the chapter and grades that one. rustlings waits 200 ms after a change \
+         for more\n  (DEBOUNCE_DURATION in its src/watch/notify_event.rs) before it builds."
+    );
+    println!("The goal: at most 0.75× rustlings.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints both sides' medians and spread and the ratio of the medians.
+fn compare(
+    what: &str,
+    (our_name, ours): (&str, Vec<Duration>),
+    (their_name, theirs): (&str, Vec<Duration>),
+) -> Result<()> {
+    let ours = Summary::of(ours).context("no runs")?;
+    let theirs = Summary::of(theirs).context("no runs")?;
+    let width = our_name.len().max(their_name.len()) + 1;
+    println!("  {what}:");
+    println!("    {:<width$} {ours}", format!("{our_name}:"));
+    println!("    {:<width$} {theirs}", format!("{their_name}:"));
+    println!(
+        "    ratio of the medians: {:.2}× rustlings",
         ours.median.as_secs_f64() / theirs.median.as_secs_f64()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// rustlings' exercises, set up by `rustlings init` in the temporary folder. Not inside
@@ -222,10 +283,10 @@ struct Watcher {
 }
 
 impl Watcher {
-    fn start(root: &Path) -> Result<Self> {
+    fn start(root: &Path, start_at: &str) -> Result<Self> {
         let mut child = Command::new(env!("CARGO"))
             .current_dir(root)
-            .args(["xtask", "watch"])
+            .args(["xtask", "watch", start_at])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -252,6 +313,110 @@ impl Watcher {
         if let Some(stdin) = self.child.stdin.as_mut() {
             let _ = stdin.write_all(b"q\n");
         }
+        let _ = self.child.wait();
+    }
+}
+
+/// rustlings in watch mode, in a pseudo-terminal (it draws a terminal interface and will
+/// not start without one), with `tests2` made its current exercise.
+struct RustlingsWatch {
+    child: Child,
+    master: std::fs::File,
+    verdicts: mpsc::Receiver<()>,
+}
+
+impl RustlingsWatch {
+    fn start(rustlings: &Path, exercises: &Path) -> Result<Self> {
+        let state = exercises.join(RUSTLINGS_STATE);
+        let text = std::fs::read_to_string(&state)
+            .with_context(|| format!("failed to read {}", state.display()))?;
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        if lines.len() < 3 || !lines[0].starts_with("DON'T EDIT") {
+            bail!(
+                "{} is not in the form rustlings {} writes",
+                state.display(),
+                RUSTLINGS.1
+            );
+        }
+        lines[2] = RUSTLINGS_EXERCISE;
+        std::fs::write(&state, lines.join("\n"))?;
+
+        let size = nix::pty::Winsize {
+            ws_row: 50,
+            ws_col: 120,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        let pty = nix::pty::openpty(&size, None).context("failed to open a pseudo-terminal")?;
+        let mut command = Command::new(rustlings);
+        command
+            .current_dir(exercises)
+            .stdin(Stdio::from(pty.slave.try_clone()?))
+            .stdout(Stdio::from(pty.slave.try_clone()?))
+            .stderr(Stdio::from(pty.slave));
+        // SAFETY: runs in the forked child before exec and only makes system calls (setsid,
+        // ioctl), which are async-signal-safe; it touches no memory shared with other threads.
+        unsafe {
+            command.pre_exec(|| {
+                // The pseudo-terminal becomes the child's controlling terminal, as in a shell.
+                nix::unistd::setsid()?;
+                // SAFETY: TIOCSCTTY takes an integer argument; descriptor 0 is the terminal.
+                if libc::ioctl(0, libc::TIOCSCTTY, 0) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = command.spawn().context("failed to start rustlings")?;
+        let master = std::fs::File::from(pty.master);
+        let mut reader = master.try_clone()?;
+        let (tx, verdicts) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut seen = String::new();
+            let mut chunk = [0u8; 4096];
+            while let Ok(n @ 1..) = std::io::Read::read(&mut reader, &mut chunk) {
+                seen.push_str(&String::from_utf8_lossy(&chunk[..n]));
+                while let Some(at) = seen.find(RUSTLINGS_PASSED) {
+                    seen.drain(..at + RUSTLINGS_PASSED.len());
+                    if tx.send(()).is_err() {
+                        return;
+                    }
+                }
+                // Keep only what could be the start of the next marker.
+                let keep = seen.len().saturating_sub(RUSTLINGS_PASSED.len());
+                let keep = (keep..=seen.len())
+                    .find(|&i| seen.is_char_boundary(i))
+                    .unwrap_or(0);
+                seen.drain(..keep);
+            }
+        });
+        Ok(Self {
+            child,
+            master,
+            verdicts,
+        })
+    }
+
+    fn next_verdict(&mut self) -> Result<()> {
+        self.verdicts
+            .recv_timeout(Duration::from_secs(60))
+            .context("rustlings' watch mode printed no verdict within a minute")
+    }
+}
+
+/// Asks rustlings to quit, as a learner would, and kills it if it has not within 2 s (also
+/// when the benchmark stops early on an error).
+impl Drop for RustlingsWatch {
+    fn drop(&mut self) {
+        let _ = self.master.write_all(b"q");
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }

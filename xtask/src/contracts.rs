@@ -39,6 +39,44 @@ fn numbered_folders(folder: &Path, prefix: &str) -> BTreeSet<u32> {
         .collect()
 }
 
+/// The profile settings of every chapter's exercises and solutions crate (the root
+/// `Cargo.toml` says why).
+const LEAN_TEST_BINARY: &str = "strip = \"debuginfo\"\ncodegen-units = 16\n";
+
+/// Each chapter's exercises and solutions crates leave debug info out of their test
+/// binaries and build in 16 pieces: a chapter added without that grades slower.
+pub fn chapter_crates_link_lean(root: &Path, chapters: &[Chapter]) -> Vec<String> {
+    let manifest = match std::fs::read_to_string(root.join("Cargo.toml")) {
+        Ok(text) => text,
+        Err(error) => return vec![format!("Cargo.toml: {error}")],
+    };
+    let manifest: toml::Table = match toml::from_str(&manifest) {
+        Ok(table) => table,
+        Err(error) => return vec![format!("Cargo.toml: {error}")],
+    };
+    let expected: toml::Table = toml::from_str(LEAN_TEST_BINARY).expect("a valid table");
+    let settings = |package: &str| {
+        manifest
+            .get("profile")?
+            .get("dev")?
+            .get("package")?
+            .get(package)?
+            .as_table()
+            .cloned()
+    };
+    chapters
+        .iter()
+        .flat_map(|c| [false, true].map(|solutions| crate::catalog::package(c.number, solutions)))
+        .filter(|package| settings(package).as_ref() != Some(&expected))
+        .map(|package| {
+            format!(
+                "Cargo.toml: `[profile.dev.package.{package}]` should say exactly: {}",
+                LEAN_TEST_BINARY.trim().replace('\n', ", ")
+            )
+        })
+        .collect()
+}
+
 /// Chapter NN (for NN ≥ 1) has exactly one `lesson-NN` crate and vice versa, and its page
 /// tells the reader how to run it.
 pub fn lessons_match_chapters(root: &Path, pages: &[Page]) -> Vec<String> {
@@ -310,6 +348,32 @@ mod tests {
     use super::*;
 
     const SOLUTION: &str = "/// Doc.\npub fn f() -> u8 {\n    // ANCHOR: solution\n    1 + 1\n    // ANCHOR_END: solution\n}\n";
+
+    #[test]
+    fn a_chapter_crate_without_the_lean_profile_is_named() {
+        let dir = std::env::temp_dir().join(format!("ptm-lean-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lean = format!("[profile.dev.package.exercises-03]\n{LEAN_TEST_BINARY}");
+        std::fs::write(dir.join("Cargo.toml"), lean).unwrap();
+        let chapter = Chapter {
+            number: 3,
+            exercises: Vec::new(),
+        };
+        let problems = chapter_crates_link_lean(&dir, &[chapter]);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("solutions-03"), "{problems:?}");
+    }
+
+    #[test]
+    fn every_chapter_of_the_book_has_the_lean_profile() {
+        let root = crate::catalog::repo_root();
+        let chapters = crate::catalog::load(&root).unwrap();
+        assert_eq!(
+            chapter_crates_link_lean(&root, &chapters),
+            Vec::<String>::new()
+        );
+    }
 
     #[test]
     fn a_faithful_stub_matches() {

@@ -77,6 +77,10 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
         "every {{#include}} in the book resolves",
         book::check_includes(&root)?,
     );
+    section(
+        "each chapter's crates leave debug info out of their test binaries",
+        contracts::chapter_crates_link_lean(&root, &chapters),
+    );
     let exercises: Vec<Exercise> = chapters.iter().flat_map(|c| c.exercises.clone()).collect();
     section(
         "each exercise has at least two wrong attempts, each naming its mistake",

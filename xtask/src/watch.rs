@@ -1,13 +1,15 @@
 //! `cargo xtask watch`: grade the current exercise every time one of its files is saved,
 //! move on when it passes, and answer a few keys (each followed by Enter).
 
+use std::collections::VecDeque;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::catalog::{self, Exercise};
@@ -17,8 +19,9 @@ use crate::progress::{Progress, State};
 /// What the loop waits for.
 #[derive(Debug)]
 enum Event {
-    /// A file under `exercises/` changed.
-    Saved(PathBuf),
+    /// A file under `exercises/` changed; `written` when this is the last step of a save
+    /// (closed after writing, or renamed onto its name), not one in the middle.
+    Saved { path: PathBuf, written: bool },
     /// A line typed by the learner.
     Key(String),
     /// Standard input closed (Ctrl-D, or no terminal).
@@ -52,14 +55,27 @@ pub fn run(start: Option<&str>, manual: bool) -> Result<ExitCode> {
         println!("{ALL_DONE}");
         return Ok(ExitCode::SUCCESS);
     };
+    // Saves older than the last grading are already in it: one save makes several file
+    // events, and those that arrive after the grading began must not start another.
+    let mut graded_at = SystemTime::now();
     grade_and_advance(&root, &exercises, &mut current, &mut progress, manual)?;
+    let mut held_back = VecDeque::new();
     loop {
-        match inbox.recv() {
-            Ok(Event::Saved(path)) => {
-                settle(&inbox);
-                if belongs_to(&root, &exercises[current], &path)
-                    && grade_and_advance(&root, &exercises, &mut current, &mut progress, manual)?
+        let next = match held_back.pop_front() {
+            Some(event) => Ok(event),
+            None => inbox.recv(),
+        };
+        match next {
+            Ok(Event::Saved { path, written }) => {
+                if !belongs_to(&root, &exercises[current], &path) || saved_before(&path, graded_at)
                 {
+                    continue;
+                }
+                if !written {
+                    wait_for_the_last_write(&inbox, &mut held_back);
+                }
+                graded_at = SystemTime::now();
+                if grade_and_advance(&root, &exercises, &mut current, &mut progress, manual)? {
                     return Ok(ExitCode::SUCCESS);
                 }
             }
@@ -78,6 +94,7 @@ pub fn run(start: Option<&str>, manual: bool) -> Result<ExitCode> {
                     introduce(&exercises[current], manual);
                 }
                 "" | "r" => {
+                    graded_at = SystemTime::now();
                     if grade_and_advance(&root, &exercises, &mut current, &mut progress, manual)? {
                         return Ok(ExitCode::SUCCESS);
                     }
@@ -173,10 +190,28 @@ fn keys(manual: bool) -> &'static str {
     if manual { KEYS_MANUAL } else { KEYS_WATCHING }
 }
 
-/// Editors often write a file in several steps; wait until they are done.
-fn settle(inbox: &Receiver<Event>) {
-    std::thread::sleep(Duration::from_millis(50));
-    while let Ok(Event::Saved(_)) = inbox.try_recv() {}
+/// Editors write a file in steps (truncate, write, close; or write a copy and rename it
+/// over the file). The last step is a close after writing or a rename; a save seen in the
+/// middle is graded when that comes, or after 50 ms if it never does. Keys typed meanwhile
+/// are kept for afterwards.
+fn wait_for_the_last_write(inbox: &Receiver<Event>, held_back: &mut VecDeque<Event>) {
+    let deadline = Instant::now() + Duration::from_millis(50);
+    loop {
+        match inbox.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(Event::Saved { written: true, .. }) => return,
+            Ok(Event::Saved { .. }) => {}
+            Ok(other) => held_back.push_back(other),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// Whether `path` was last written before `moment` (a file that cannot be read counts as
+/// new: grading it shows what is wrong).
+fn saved_before(path: &Path, moment: SystemTime) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|modified| modified < moment)
 }
 
 /// A change matters if it is in the current exercise's chapter (its file, or a module
@@ -203,9 +238,17 @@ fn spawn_key_reader(events: Sender<Event>) {
 fn watch_files(folder: &Path, events: Sender<Event>) -> Result<notify::RecommendedWatcher> {
     let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         let Ok(event) = result else { return };
-        if matches!(event.kind, EventKind::Modify(_) | EventKind::Create(_)) {
+        let written = matches!(
+            event.kind,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+        );
+        if written || matches!(event.kind, EventKind::Modify(_) | EventKind::Create(_)) {
             for path in event.paths {
-                let _ = events.send(Event::Saved(path));
+                let _ = events.send(Event::Saved {
+                    path: path.clone(),
+                    written,
+                });
             }
         }
     })
@@ -244,6 +287,23 @@ mod tests {
             timeout_secs: None,
             chapter,
         }
+    }
+
+    #[test]
+    fn a_save_already_graded_does_not_start_another_grading() {
+        let dir = std::env::temp_dir().join(format!("ptm-watch-saved-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("proc_stat.rs");
+        std::fs::write(&file, "// first save").unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        let grading_began = SystemTime::now();
+        assert!(saved_before(&file, grading_began), "its events came before the grading");
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&file, "// saved while grading").unwrap();
+        assert!(!saved_before(&file, grading_began), "a newer save is graded again");
+        std::fs::remove_file(&file).unwrap();
+        assert!(!saved_before(&file, grading_began), "a missing file is graded (to say so)");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
