@@ -297,12 +297,21 @@ mod tests {
         std::fs::write(&file, "// first save").unwrap();
         std::thread::sleep(Duration::from_millis(20));
         let grading_began = SystemTime::now();
-        assert!(saved_before(&file, grading_began), "its events came before the grading");
+        assert!(
+            saved_before(&file, grading_began),
+            "its events came before the grading"
+        );
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(&file, "// saved while grading").unwrap();
-        assert!(!saved_before(&file, grading_began), "a newer save is graded again");
+        assert!(
+            !saved_before(&file, grading_began),
+            "a newer save is graded again"
+        );
         std::fs::remove_file(&file).unwrap();
-        assert!(!saved_before(&file, grading_began), "a missing file is graded (to say so)");
+        assert!(
+            !saved_before(&file, grading_began),
+            "a missing file is graded (to say so)"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
