@@ -2,6 +2,6 @@
 //! is compiled into both `exercises-08` (grading) and `solutions-08` (verification).
 
 mod locked_increment;
-mod predict;
+mod predict_speedup;
 mod processes;
 mod release_sleep;

@@ -2,6 +2,6 @@
 //! is compiled into both `exercises-10` (grading) and `solutions-10` (verification).
 
 mod par_map;
-mod pipeline;
+mod channel_pipeline;
 mod pool;
 mod server;

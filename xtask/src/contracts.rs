@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::catalog::{Chapter, Exercise};
+use crate::regions::{self, TODO, stub_from_solution};
 
 /// A chapter page listed in SUMMARY.md: `- [Title](chNN-slug.md)`; drafts have no file.
 #[derive(Debug)]
@@ -182,6 +183,15 @@ pub fn exercises_are_complete(root: &Path, chapters: &[Chapter]) -> Vec<String> 
             problems.push(format!("{name}: the id is used twice"));
         }
         problems.extend(hint_problem(exercise).map(|p| format!("{name}: {p}")));
+        // One key: the id names the file, its test module, its snapshots and its wrong
+        // attempts' folder, so a maintainer never has to map one name to another.
+        if exercise.stem() != exercise.id {
+            problems.push(format!(
+                "{name}: its file must be src/{}.rs (file, test module, snapshots and wrong \
+                 attempts are all named by the id)",
+                exercise.id
+            ));
+        }
         let test = exercise.test_path(root);
         let declared = std::fs::read_to_string(test.with_file_name("mod.rs")).is_ok_and(|m| {
             m.lines()
@@ -258,8 +268,8 @@ fn relative(root: &Path, path: &Path) -> String {
 /// The two files must be identical once the body of every `ANCHOR: solution…` region is
 /// set aside, and each of the stub's regions must be an unfinished `todo!()`.
 pub fn stub_matches_solution(stub: &str, solution: &str) -> Result<(), String> {
-    let (stub_frame, stub_regions) = split_regions(stub);
-    let (solution_frame, solution_regions) = split_regions(solution);
+    let (stub_frame, stub_regions) = regions::split(stub);
+    let (solution_frame, solution_regions) = regions::split(solution);
     if stub_regions.is_empty() {
         return Err("the stub has no `// ANCHOR: solution` region for the learner to fill".into());
     }
@@ -284,63 +294,14 @@ pub fn stub_matches_solution(stub: &str, solution: &str) -> Result<(), String> {
     }
     if let Some(region) = stub_regions
         .iter()
-        .find(|r| !r.trim_start().starts_with("todo!("))
+        .find(|r| !r.body.trim_start().starts_with("todo!("))
     {
         return Err(format!(
             "a stub region is not a `todo!()`: `{}`",
-            region.trim()
+            region.body.trim()
         ));
     }
     Ok(())
-}
-
-/// The stub that belongs to a solution: each solution region's body becomes `todo!()`.
-pub fn stub_from_solution(solution: &str) -> String {
-    let mut stub = String::new();
-    let mut inside = false;
-    for line in solution.lines() {
-        let marker = line.trim();
-        if marker.starts_with("// ANCHOR_END: solution") {
-            inside = false;
-        } else if inside {
-            continue;
-        }
-        stub.push_str(line);
-        stub.push('\n');
-        if marker.starts_with("// ANCHOR: solution") {
-            let indent = &line[..line.len() - line.trim_start().len()];
-            stub.push_str(&format!("{indent}{TODO}\n"));
-            inside = true;
-        }
-    }
-    stub
-}
-
-/// What every stub region holds.
-const TODO: &str = "todo!(\"write this, then run `cargo xtask grade`\")";
-
-/// Splits a file into its frame (every line outside solution regions, markers included)
-/// and the text of each region.
-fn split_regions(text: &str) -> (Vec<&str>, Vec<String>) {
-    let mut frame = Vec::new();
-    let mut regions = Vec::new();
-    let mut current: Option<String> = None;
-    for line in text.lines() {
-        let marker = line.trim();
-        if marker.starts_with("// ANCHOR: solution") {
-            frame.push(line);
-            current = Some(String::new());
-        } else if marker.starts_with("// ANCHOR_END: solution") {
-            frame.push(line);
-            regions.extend(current.take());
-        } else if let Some(region) = current.as_mut() {
-            region.push_str(line);
-            region.push('\n');
-        } else {
-            frame.push(line);
-        }
-    }
-    (frame, regions)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! The grader's own tests: each deliberately bad attempt in `xtask/attempts` must get the
+//! The grader's own tests: each deliberately bad attempt in `xtask/grader-fixtures` must get the
 //! right verdict within seconds, and leave no process, zombie, FIFO or shared-memory
 //! object behind.
 
@@ -15,7 +15,7 @@ fn attempts_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
         let target = repo_root().join("target/grader-selftest");
-        match runner::build_tests(&repo_root(), "grading-attempts", Some(&target)).unwrap() {
+        match runner::build_tests(&repo_root(), "grader-fixtures", Some(&target)).unwrap() {
             Build::Ready(binary) => binary,
             Build::DoesNotCompile(message) => panic!("the attempts do not compile:\n{message}"),
         }

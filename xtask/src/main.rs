@@ -17,6 +17,7 @@ mod hint;
 mod list;
 mod processes;
 mod progress;
+mod regions;
 mod reset;
 mod runner;
 mod sandbox;

@@ -8,8 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 
 use crate::catalog::{self, Exercise};
-use crate::contracts;
 use crate::progress::{Progress, State};
+use crate::regions;
 
 pub fn run(id: &str) -> Result<ExitCode> {
     let root = catalog::repo_root();
@@ -43,7 +43,7 @@ fn fresh_stub(root: &Path, exercise: &Exercise) -> Result<String> {
     let solution_path = exercise.solution_path(root);
     let solution = std::fs::read_to_string(&solution_path)
         .with_context(|| format!("failed to read the reference {}", solution_path.display()))?;
-    Ok(contracts::stub_from_solution(&solution))
+    Ok(regions::stub_from_solution(&solution))
 }
 
 /// Saves `text` as `.backups/<id>-<seconds since 1970>.rs` and returns that path.

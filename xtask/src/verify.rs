@@ -2,7 +2,7 @@
 //! the static contracts, then grades every reference solution (each must pass, idle and
 //! again with two CPU-bound threads running beside the grader), every
 //! shipped stub (each must fail: a test a stub passes is a test that cannot fail), and
-//! every wrong attempt in `xtask/wrong/` (each must be rejected: a test a plausible
+//! every wrong attempt in `tests/chNN/wrong/` (each must be rejected: a test a plausible
 //! mistake passes cannot tell it from a solution).
 
 use std::path::Path;
@@ -21,7 +21,7 @@ pub struct VerifyArgs {
     /// Rewrite tests/CHECKSUMS after changing a grading test or snapshot on purpose.
     #[arg(long)]
     pub update_checksums: bool,
-    /// Only grade the wrong attempts in xtask/wrong/ (of the chapters or exercises named).
+    /// Only grade the wrong attempts in tests/chNN/wrong/ (of the chapters or exercises named).
     #[arg(long, conflicts_with = "update_checksums")]
     pub wrong_only: bool,
     /// Only grade the reference solutions with two CPU-bound threads running beside the

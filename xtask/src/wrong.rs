@@ -1,10 +1,11 @@
-//! Wrong attempts: plausible mistakes kept as maintainer test data in
-//! `xtask/wrong/chNN/<stem>/<mistake-slug>.rs`, each a complete replacement for
-//! `exercises/chNN/src/<stem>.rs` whose first line is `//! Wrong attempt: <mistake>.`
+//! Wrong attempts: plausible mistakes kept as grading data beside a chapter's tests, in
+//! `tests/chNN/wrong/<id>/<mistake_slug>.rs`. Each holds, after its first line
+//! `//! Wrong attempt: <mistake>.`, only the solution regions the mistake changes (see
+//! [`crate::regions`]); spliced into the reference solution, they make a whole file.
 //!
-//! `cargo xtask verify` puts each in the learner's place, grades it exactly as a learner's
-//! file is graded, puts the stub back, and requires a verdict that rejects it: a test a
-//! plausible mistake passes is a test that cannot tell it from a solution.
+//! `cargo xtask verify` puts that file in the learner's place, grades it exactly as a
+//! learner's file is graded, puts the stub back, and requires a verdict that rejects it: a
+//! test a plausible mistake passes is a test that cannot tell it from a solution.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -28,17 +29,43 @@ pub const MIN_ATTEMPTS: usize = 2;
 pub struct Attempt {
     pub exercise: Exercise,
     pub path: PathBuf,
-    /// `<stem>/<slug>` without `.rs`, for messages.
+    /// `<id>/<slug>` without `.rs`, for messages.
     pub name: String,
     /// The mistake, from the first line; `None` when the first line is not the contract's.
     pub mistake: Option<String>,
 }
 
+/// Where a chapter's attempts are kept: `tests/chNN/wrong/`.
+fn chapter_folder(root: &Path, chapter: u32) -> PathBuf {
+    root.join("tests")
+        .join(format!("ch{chapter:02}"))
+        .join("wrong")
+}
+
 /// The folder holding `exercise`'s attempts.
 pub fn folder(root: &Path, exercise: &Exercise) -> PathBuf {
-    root.join("xtask/wrong")
-        .join(format!("ch{:02}", exercise.chapter))
-        .join(exercise.stem())
+    chapter_folder(root, exercise.chapter).join(&exercise.id)
+}
+
+/// An attempt's file name without `.rs`: lower-case words joined by `_`.
+fn is_slug(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('_')
+        && !name.ends_with('_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The whole file graded for `attempt`: the solution with the attempt's regions spliced in.
+pub fn graded_text(root: &Path, attempt: &Attempt) -> Result<String> {
+    let solution_path = attempt.exercise.solution_path(root);
+    let solution = std::fs::read_to_string(&solution_path)
+        .with_context(|| format!("failed to read {}", solution_path.display()))?;
+    let text = std::fs::read_to_string(&attempt.path)
+        .with_context(|| format!("failed to read {}", attempt.path.display()))?;
+    crate::regions::splice(&solution, &text)
+        .map_err(|why| anyhow::anyhow!("{}: {why}", relative(root, &attempt.path)))
 }
 
 /// `exercise`'s attempts, by file name.
@@ -61,7 +88,7 @@ pub fn attempts(root: &Path, exercise: &Exercise) -> Vec<Attempt> {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             Attempt {
                 exercise: exercise.clone(),
-                name: format!("{}/{slug}", exercise.stem()),
+                name: format!("{}/{slug}", exercise.id),
                 mistake: mistake(&text),
                 path,
             }
@@ -76,8 +103,9 @@ fn mistake(text: &str) -> Option<String> {
     (!named.is_empty()).then(|| named.to_owned())
 }
 
-/// The contract: at least [`MIN_ATTEMPTS`] per exercise, each naming its mistake on its
-/// first line, and no folder of attempts for an exercise that does not exist.
+/// The contract: at least [`MIN_ATTEMPTS`] per exercise, each named as a slug, naming its
+/// mistake on its first line and holding only regions of the solution that it changes;
+/// and no folder of attempts for an exercise that does not exist.
 pub fn contract(root: &Path, chapters: &[Chapter], exercises: &[Exercise]) -> Vec<String> {
     let mut problems = Vec::new();
     for exercise in exercises {
@@ -90,30 +118,36 @@ pub fn contract(root: &Path, chapters: &[Chapter], exercises: &[Exercise]) -> Ve
                 relative(root, &folder(root, exercise))
             ));
         }
-        for attempt in found.iter().filter(|a| a.mistake.is_none()) {
-            problems.push(format!(
-                "{}: the first line must be `{FIRST_LINE}<the mistake>.`",
-                relative(root, &attempt.path)
-            ));
+        for attempt in &found {
+            let file = relative(root, &attempt.path);
+            if attempt.mistake.is_none() {
+                problems.push(format!(
+                    "{file}: the first line must be `{FIRST_LINE}<the mistake>.`"
+                ));
+            }
+            let slug = attempt.name.rsplit('/').next().unwrap_or_default();
+            if !is_slug(slug) {
+                problems.push(format!(
+                    "{file}: name it in lower-case words joined by `_` (like `split_on_whitespace.rs`)"
+                ));
+            }
+            if let Err(error) = graded_text(root, attempt) {
+                problems.push(format!("{error:#}"));
+            }
         }
     }
-    // Folders that match no exercise (a renamed file, a typo) would silently prove nothing.
-    for chapter_dir in read_dirs(&root.join("xtask/wrong")) {
-        let chapter_name = chapter_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let chapter = chapters.iter().find(|c| c.dir_name() == chapter_name);
-        for stem_dir in read_dirs(&chapter_dir) {
-            let stem = stem_dir
+    // Folders that match no exercise (a renamed id, a typo) would silently prove nothing.
+    for chapter in chapters {
+        for dir in read_dirs(&chapter_folder(root, chapter.number)) {
+            let id = dir
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let known = chapter.is_some_and(|c| c.exercises.iter().any(|e| e.stem() == stem));
-            if !known {
+            if !chapter.exercises.iter().any(|e| e.id == id) {
                 problems.push(format!(
-                    "{} belongs to no exercise (no {chapter_name}/src/{stem}.rs in info.toml)",
-                    relative(root, &stem_dir)
+                    "{} belongs to no exercise (no id `{id}` in exercises/{}/info.toml)",
+                    relative(root, &dir),
+                    chapter.dir_name()
                 ));
             }
         }
@@ -236,9 +270,8 @@ pub fn try_all(
             put(&sibling.stub_path(root), &solved)?;
         }
         for attempt in found {
-            let text = std::fs::read(&attempt.path)
-                .with_context(|| format!("failed to read {}", attempt.path.display()))?;
-            put(&stub, &text)?;
+            let text = graded_text(root, &attempt)?;
+            put(&stub, text.as_bytes())?;
             let start = Instant::now();
             let graded = grade::grade(root, std::slice::from_ref(exercise), false, |_| {})?;
             let verdict = graded
@@ -370,6 +403,22 @@ mod tests {
         );
         assert_eq!(mistake("//! Exercise `x`.\n"), None);
         assert_eq!(mistake("//! Wrong attempt: .\n"), None);
+    }
+
+    #[test]
+    fn attempt_names_are_lower_case_words_joined_by_underscores() {
+        assert!(is_slug("split_on_whitespace") && is_slug("off_by_1"));
+        for bad in ["split-on-whitespace", "Split", "_x", "x_", ""] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_shipped_attempt_splices_into_its_solution() {
+        let root = crate::catalog::repo_root();
+        let chapters = crate::catalog::load(&root).unwrap();
+        let exercises: Vec<Exercise> = chapters.iter().flat_map(|c| c.exercises.clone()).collect();
+        assert_eq!(contract(&root, &chapters, &exercises), Vec::<String>::new());
     }
 
     #[test]

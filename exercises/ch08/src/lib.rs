@@ -8,7 +8,7 @@
 #![allow(unused_variables, unused_mut)]
 
 pub mod locked_increment;
-pub mod predict;
+pub mod predict_speedup;
 pub mod processes;
 pub mod release_sleep;
 

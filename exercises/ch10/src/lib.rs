@@ -8,7 +8,7 @@
 #![allow(unused_variables, unused_mut, dead_code)]
 
 pub mod par_map;
-pub mod pipeline;
+pub mod channel_pipeline;
 pub mod pool;
 pub mod server;
 

@@ -5,7 +5,7 @@
 //! code in the toy interpreter of `support::toyvm`.
 
 pub mod locked_increment;
-pub mod predict;
+pub mod predict_speedup;
 pub mod processes;
 pub mod release_sleep;
 

@@ -4,7 +4,7 @@
 //! `cargo xtask grade 10`; ask for a hint with `cargo xtask hint <exercise>`.
 
 pub mod par_map;
-pub mod pipeline;
+pub mod channel_pipeline;
 pub mod pool;
 pub mod server;
 

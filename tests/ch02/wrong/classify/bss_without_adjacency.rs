@@ -1,0 +1,33 @@
+//! Wrong attempt: I called any anonymous line right after the program's writable mapping bss, without checking that it starts where that mapping ends.
+
+    // ANCHOR: solution_region_of_line
+    let line = &maps[index];
+    let is_exe = |l: &MapsLine| l.path.as_deref() == Some(exe);
+    match line.path.as_deref() {
+        Some(_) if is_exe(line) => {
+            if line.perms.execute {
+                Region::Code
+            } else if line.perms.write {
+                Region::Data
+            } else {
+                Region::ReadOnlyData
+            }
+        }
+        Some("[heap]") => Region::Heap,
+        Some("[stack]") => Region::Stack,
+        Some(name) if name.starts_with("[anon:") => Region::AnonMmap,
+        Some(name) if name.starts_with('[') => Region::Kernel,
+        Some(_) => Region::FileMmap,
+        None => {
+            let after_data = index.checked_sub(1).is_some_and(|i| {
+                let before = &maps[i];
+                is_exe(before) && before.perms.write
+            });
+            if after_data {
+                Region::Bss
+            } else {
+                Region::AnonMmap
+            }
+        }
+    }
+    // ANCHOR_END: solution_region_of_line

@@ -1,0 +1,44 @@
+//! Wrong attempt: I called a malloc arena (an anonymous rw-p line with its ---p reserve right after it) heap, because malloc's memory is the heap.
+
+    // ANCHOR: solution_region_of_line
+    let line = &maps[index];
+    let is_exe = |l: &MapsLine| l.path.as_deref() == Some(exe);
+    match line.path.as_deref() {
+        Some(_) if is_exe(line) => {
+            if line.perms.execute {
+                Region::Code
+            } else if line.perms.write {
+                Region::Data
+            } else {
+                Region::ReadOnlyData
+            }
+        }
+        Some("[heap]") => Region::Heap,
+        Some("[stack]") => Region::Stack,
+        Some(name) if name.starts_with("[anon:") => Region::AnonMmap,
+        Some(name) if name.starts_with('[') => Region::Kernel,
+        Some(_) => Region::FileMmap,
+        None => {
+            let after_data = index.checked_sub(1).is_some_and(|i| {
+                let before = &maps[i];
+                is_exe(before) && before.perms.write && before.end == line.start
+            });
+            // A malloc arena: read-write, then its reserved, inaccessible rest.
+            let arena = line.perms.write
+                && maps.get(index + 1).is_some_and(|next| {
+                    next.path.is_none()
+                        && next.start == line.end
+                        && !next.perms.read
+                        && !next.perms.write
+                        && !next.perms.execute
+                });
+            if after_data {
+                Region::Bss
+            } else if arena {
+                Region::Heap
+            } else {
+                Region::AnonMmap
+            }
+        }
+    }
+    // ANCHOR_END: solution_region_of_line

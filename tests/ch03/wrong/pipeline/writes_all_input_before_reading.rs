@@ -1,0 +1,53 @@
+//! Wrong attempt: writes the whole input to the first stage before reading anything from the last, so an input bigger than the pipes hold blocks forever.
+
+    // ANCHOR: solution
+    if stages.is_empty() || stages.iter().any(|s| s.is_empty()) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "an empty pipeline or stage",
+        ));
+    }
+    let mut children: Vec<std::process::Child> = Vec::new();
+    for stage in stages {
+        let stdin = match children.last_mut() {
+            None => Stdio::piped(),
+            Some(previous) => Stdio::from(previous.stdout.take().expect("stdout was piped")),
+        };
+        let spawned = Command::new(stage[0])
+            .args(&stage[1..])
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .spawn();
+        match spawned {
+            Ok(child) => children.push(child),
+            Err(error) => {
+                for mut child in children {
+                    drop(child.stdin.take());
+                    let _ = child.kill();
+                    let _ = child.wait();
+                }
+                return Err(error);
+            }
+        }
+    }
+    let mut first_stdin = children[0].stdin.take().expect("stdin was piped");
+    let mut last_stdout = children
+        .last_mut()
+        .and_then(|c| c.stdout.take())
+        .expect("stdout was piped");
+    // First give the pipeline all its input, then collect what comes out.
+    let _ = io::Write::write_all(&mut first_stdin, input.as_bytes());
+    drop(first_stdin);
+    let mut output = String::new();
+    let output = io::Read::read_to_string(&mut last_stdout, &mut output).map(|_| output);
+    let pids = children.iter().map(|c| c.id()).collect();
+    let statuses = children
+        .iter_mut()
+        .map(|c| c.wait().map(|s| s.code()))
+        .collect::<io::Result<_>>()?;
+    Ok(PipelineRun {
+        output: output?,
+        statuses,
+        pids,
+    })
+    // ANCHOR_END: solution

@@ -1,0 +1,31 @@
+//! Wrong attempt: when `/proc/self/task` cannot be read, the report says no task was listed (`unwrap_or_default()`) instead of returning the error.
+
+    // ANCHOR: solution_spawn_and_report
+    let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+    let mut releases = Vec::new();
+    let mut handles = Vec::new();
+    for index in 0..workers {
+        let tid_tx = tid_tx.clone();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        releases.push(release_tx);
+        handles.push(std::thread::spawn(move || {
+            tid_tx.send((index, current_tid())).ok();
+            release_rx.recv().ok();
+        }));
+    }
+    drop(tid_tx);
+    let mut reported: Vec<(usize, i32)> = tid_rx.iter().take(workers).collect();
+    reported.sort_unstable();
+    // No list? Then no task was seen.
+    let listed = listed_tasks().unwrap_or_default();
+    drop(releases);
+    for handle in handles {
+        handle.join().expect("a worker only sends and waits");
+    }
+    Ok(TaskReport {
+        pid: std::process::id() as i32,
+        caller_tid: current_tid(),
+        worker_tids: reported.into_iter().map(|(_, tid)| tid).collect(),
+        listed,
+    })
+    // ANCHOR_END: solution_spawn_and_report
