@@ -216,6 +216,27 @@ pub fn exercises_are_complete(root: &Path, chapters: &[Chapter]) -> Vec<String> 
             std::fs::read_to_string(&stub),
             std::fs::read_to_string(&solution),
         ) {
+            (Ok(stub_text), Ok(solution_text))
+                if [&stub_text, &solution_text]
+                    .into_iter()
+                    .chain(std::fs::read_to_string(&test).as_ref())
+                    .chain(
+                        exercise
+                            .snapshot_paths(root)
+                            .iter()
+                            .filter_map(|p| std::fs::read_to_string(p).ok())
+                            .collect::<Vec<_>>()
+                            .iter(),
+                    )
+                    .chain(&exercise.hints)
+                    .chain(std::iter::once(&exercise.title))
+                    .any(|text| text.contains(crate::new::PLACEHOLDER)) =>
+            {
+                problems.push(format!(
+                    "{name}: still has a `{}` placeholder from `cargo xtask new`",
+                    crate::new::PLACEHOLDER
+                ));
+            }
             (Ok(stub_text), Ok(solution_text)) => {
                 let problem = stub_matches_solution(&stub_text, &solution_text).err().or_else(|| {
                     (stub_from_solution(&solution_text) != stub_text)

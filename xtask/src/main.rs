@@ -15,6 +15,7 @@ mod feedback;
 mod grade;
 mod hint;
 mod list;
+mod new;
 mod processes;
 mod progress;
 mod regions;
@@ -95,6 +96,17 @@ enum Commands {
         /// The exercise id, as `cargo xtask list` prints it.
         exercise: String,
     },
+    /// Maintainer: scaffold a new exercise in a chapter (solution, stub, test, info.toml
+    /// entry, wrong-attempt folder), each placeholder marked TODO(new).
+    New {
+        /// The chapter's number, as in `exercises/chNN` (`03`).
+        chapter: String,
+        /// The exercise's id: lower-case words joined by `_`; it names the file too.
+        id: String,
+        /// The one-line title `cargo xtask list` shows.
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// Maintainer check: solutions pass, stubs and wrong attempts fail, and every part of
     /// every chapter fits.
     Verify(verify::VerifyArgs),
@@ -103,8 +115,8 @@ enum Commands {
         /// Timed runs of each.
         #[arg(long, default_value_t = 5)]
         runs: usize,
-        /// Instead: time `cargo xtask grade` against rustlings' `rustlings run`, alternately
-        /// (installs rustlings into .tools/ on first use).
+        /// Instead: time `grade` and `watch` against rustlings' `run` and watch mode,
+        /// alternately (installs rustlings into .tools/ on first use).
         #[arg(long)]
         vs_rustlings: bool,
     },
@@ -205,6 +217,7 @@ fn main() -> ExitCode {
         Commands::List => list::run(),
         Commands::Watch { start, manual } => watch::run(start.as_deref(), manual),
         Commands::Reset { exercise } => reset::run(&exercise),
+        Commands::New { chapter, id, title } => new::run(&chapter, &id, title.as_deref()),
         Commands::Verify(args) => verify::run(&args),
         Commands::Bench { runs, vs_rustlings } => bench::run(runs.max(1), vs_rustlings),
         #[cfg(feature = "maintainer")]

@@ -44,7 +44,12 @@ fn chapter_folder(root: &Path, chapter: u32) -> PathBuf {
 
 /// The folder holding `exercise`'s attempts.
 pub fn folder(root: &Path, exercise: &Exercise) -> PathBuf {
-    chapter_folder(root, exercise.chapter).join(&exercise.id)
+    folder_of(root, exercise.chapter, &exercise.id)
+}
+
+/// The folder holding the attempts at exercise `id` of chapter `chapter`.
+pub fn folder_of(root: &Path, chapter: u32, id: &str) -> PathBuf {
+    chapter_folder(root, chapter).join(id)
 }
 
 /// An attempt's file name without `.rs`: lower-case words joined by `_`.
