@@ -1,6 +1,13 @@
 //! Shared helpers for the lessons, exercises, solutions and tests of
 //! *Processes, Threads and the Machine Underneath*.
 //!
+//! This is the shared kit: what more than one chapter uses, or what every lesson and test
+//! leans on. What serves one chapter lives with it: in its lesson (`lessons/lesson-NN/src/`)
+//! when only the lesson uses it, or in a chapter engine (`engines/chNN-<name>/`) when the
+//! lesson, the exercises and the grading tests share it. The grading tests, compiled into
+//! every exercises crate, use this one, so no exercise's answer belongs here: a learner's
+//! code could call it.
+//!
 //! Each module has one job:
 //! - [`affinity`]: pinning a thread to a CPU, and asking which CPU it is on;
 //! - [`proc`]: reading facts about a process from `/proc`, with errors a learner understands;
@@ -9,12 +16,10 @@
 //! - [`checks`]: a lesson's checks, as invariants (asserted) or expectations (reported);
 //! - [`futex`]: sleeping on a word of (shared) memory, and waking its sleepers;
 //! - [`fmt`]: bytes, durations and headings printed the same way in every lesson;
-//! - [`interleave`]: every schedule of a few tiny threads over shared variables, and what each gives;
 //! - [`table`]: aligned text tables;
 //! - [`names`]: unique, sweepable names for shared memory and message queues;
 //! - [`threads`]: this process's threads as kernel tasks (TIDs, names, states);
-//! - [`cpuchart`]: per-core utilisation drawn in the terminal and as an SVG file;
-//! - [`cpustat`]: how busy each core was over time, machine-wide and by this program alone;
+//! - [`cpustat`]: how busy each core was, machine-wide, from `/proc/stat`;
 //! - [`owncpu`]: the CPU time this program's threads and child processes spent on each core;
 //! - [`crash`]: running what may crash in a subprocess and naming how it ended;
 //! - [`sealed`]: test results (passes, reports, panics) that the code under test cannot forge;
@@ -24,8 +29,6 @@
 //!   panic and Ctrl-C;
 //! - [`bars`]: horizontal bars for a terminal chart;
 //! - [`machine`]: whether this is a virtual machine, where the CPU says so;
-//! - [`maps`]: a process's memory map, sorted into regions (code, data, bss, heap, stack, ...);
-//! - [`toyvm`]: a toy bytecode interpreter whose threads share a global interpreter lock;
 //! - `child` (feature `child`): forked children that are reaped on return, panic and Ctrl-C;
 //! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times;
 //! - `model` (feature `model`): the learner's synchronisation code under the loom model checker;
@@ -37,14 +40,11 @@ pub mod checks;
 #[cfg(feature = "child")]
 pub mod child;
 pub mod cleanup;
-pub mod cpuchart;
 pub mod cpustat;
 pub mod crash;
 pub mod fmt;
 pub mod futex;
-pub mod interleave;
 pub mod machine;
-pub mod maps;
 #[cfg(feature = "model")]
 pub mod model;
 pub mod names;
@@ -61,4 +61,3 @@ pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod threads;
-pub mod toyvm;

@@ -1,7 +1,7 @@
 use std::time::Duration;
 
+use ch08_toyvm::{Mode, Op, Vm, counting};
 use support::seeded::{Rng, fresh};
-use support::toyvm::{Mode, Op, Vm, counting};
 
 use crate::locked_increment::locked_increment;
 

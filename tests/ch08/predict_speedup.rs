@@ -2,7 +2,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
-use support::toyvm::{Interp, Mode, Op, Report, Vm, count_loop};
+use ch08_toyvm::{Interp, Mode, Op, Report, Vm, count_loop};
 
 use crate::predict_speedup::{Runner, Work, predict};
 

@@ -1,10 +1,10 @@
 use std::time::{Duration, Instant};
 
+use ch08_toyvm::{Op, counting};
 use nix::errno::Errno;
 use nix::sys::wait::{WaitPidFlag, waitpid};
 use support::crash::{Finished, is_rerun, isolated_test};
 use support::seeded::{Rng, fresh};
-use support::toyvm::{Op, counting};
 
 use crate::processes::run_in_children;
 

@@ -1,7 +1,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use support::toyvm::{Interp, Mode, Op, Vm, count_loop};
+use ch08_toyvm::{Interp, Mode, Op, Vm, count_loop};
 
 use crate::release_sleep::sleep_builtin;
 

@@ -1,8 +1,8 @@
 //! Exercise `predict`: every way a tiny concurrent program can end.
 //!
 //! A [`Program`] is a few shared integer variables and two or three threads, each a short
-//! list of indivisible [`Step`](support::interleave::Step)s (`r0 = x`, `r0 = r0 + 1`,
-//! `x = r0`, ...; `support::interleave` documents them all). A *schedule* is one order in
+//! list of indivisible [`Step`](ch07_interleave::Step)s (`r0 = x`, `r0 = r0 + 1`,
+//! `x = r0`, ...; `ch07_interleave` documents them all). A *schedule* is one order in
 //! which all the threads' steps run, each thread's own steps staying in program order.
 //! Different schedules can leave the shared variables with different values: that is a
 //! race, and the question "what can `x` be at the end?" is answered by trying every
@@ -11,8 +11,8 @@
 //! Write that search. At each point, any thread that can take a step might be the next one
 //! to run, so try each in turn, from a copy of the state, and carry on from there; when no
 //! thread can take a step, one schedule has ended. [`State`] runs single steps for you
-//! (`State::start`, `can_step`, `step`); the search is yours. (`support::interleave::explore`
-//! is the grader's answer key: do not call it.)
+//! (`State::start`, `can_step`, `step`); the search is yours: no crate this one depends
+//! on has it, and the grader checks yours against an answer key of its own.
 //!
 //! Before you run your code on a puzzle, predict the answer: two threads that each do
 //! `x = x + 1` as load, add, store have 20 schedules. How many end with `x == 2`?
@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 
 // Re-exported, so the grading test and your code name the same types.
-pub use support::interleave::{Program, State};
+pub use ch07_interleave::{Program, State};
 
 /// For each distinct final value of the shared variables (in the order of
 /// `program.vars`), how many schedules end with it. A schedule ends when no thread can take

@@ -24,7 +24,7 @@
 //! the file that is yours (the reference solution in `solutions/` differs from this file
 //! only there), so leave them where they are.
 
-use support::toyvm::Op;
+use ch08_toyvm::Op;
 
 /// The bytecode of `with locks[lock]: globals[x] += 1`: no jumps, leaving the operand
 /// stack as it found it. Run by many threads at once, in either mode of the VM, it must

@@ -24,7 +24,7 @@
 //! the file that is yours (the reference solution in `solutions/` differs from this file
 //! only there), so leave them where they are.
 
-use support::toyvm::{Mode, Op, Vm, sleep_holding};
+use ch08_toyvm::{Mode, Op, Vm, sleep_holding};
 
 /// Runs `program` in a new toy VM (GIL mode, one global, one thread, `sleep` as builtin
 /// 0) and returns the value of global 0 at the end. Call it in each child.

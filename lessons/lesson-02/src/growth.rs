@@ -3,8 +3,9 @@
 use std::hint::black_box;
 
 use support::fmt;
-use support::maps::{self, Region};
 use support::table::Table;
+
+use crate::maps::{self, Region};
 
 // ANCHOR: stack
 /// Records the address of a local at each level of a chain of calls.

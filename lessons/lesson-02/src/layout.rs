@@ -1,9 +1,9 @@
 //! Step 2: this process's address space, drawn from its own `/proc/self/maps`.
 
 use support::fmt;
-use support::maps::{self, Area, Region};
 use support::table::Table;
 
+use crate::maps::{self, Area, Region};
 use crate::places::Places;
 
 /// Addresses with the top bit set belong to the kernel on x86-64 and AArch64 alike.

@@ -10,6 +10,7 @@ mod aslr;
 mod growth;
 mod isolation;
 mod layout;
+mod maps;
 mod places;
 
 use std::process::ExitCode;

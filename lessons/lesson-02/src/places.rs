@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 
 use object::{Object, ObjectSection, ObjectSegment};
 use support::fmt;
-use support::maps::{self, Area};
 use support::table::Table;
+
+use crate::maps::{self, Area};
 
 // ANCHOR: statics
 /// An initialised static that may change (an atomic), so it lives in writable `.data`.

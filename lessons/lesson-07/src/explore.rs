@@ -1,21 +1,20 @@
 //! Step 2 (every interleaving), step 10 (the Therac-25 model), and `lesson-07 explore`:
-//! tiny threads run through `support::interleave`, which tries every schedule.
+//! tiny threads of `ch07_interleave` run through [`crate::interleave`], which tries every
+//! schedule.
 
+use ch07_interleave::{Program, describe_vars, random_program, render, thread_name};
 use support::fmt;
-use support::interleave::{self, Explored, Program};
 use support::seeded::Rng;
 use support::table::Table;
+
+use crate::interleave::{self, Explored};
 
 /// The outcomes of `program` as a table: final values, how many schedules, witness.
 fn outcome_table(program: &Program, explored: &Explored) -> Table {
     let mut table = Table::new(["final values", "schedules", "one of them"]).right(1);
     for outcome in &explored.outcomes {
-        let witness: String = outcome
-            .witness
-            .iter()
-            .map(|&t| interleave::thread_name(t))
-            .collect();
-        let mut values = interleave::describe_vars(program, &outcome.vars);
+        let witness: String = outcome.witness.iter().map(|&t| thread_name(t)).collect();
+        let mut values = describe_vars(program, &outcome.vars);
         if outcome.stuck {
             values.push_str(" (stuck)");
         }
@@ -33,7 +32,7 @@ fn print_program(program: &Program) {
 
 /// Prints a schedule step by step, indented.
 fn print_schedule(program: &Program, schedule: &[usize]) {
-    for line in interleave::render(program, schedule).lines() {
+    for line in render(program, schedule).lines() {
         println!("    {line}");
     }
 }
@@ -83,7 +82,7 @@ pub fn show_every_interleaving() {
 
 /// `lesson-07 explore --seed N [--answer]`: predict, then reveal.
 pub fn predict(seed: u64, answer: bool) {
-    let program = interleave::random_program(&mut Rng::new(seed));
+    let program = random_program(&mut Rng::new(seed));
     println!("Puzzle {seed}: these threads run at the same time; each line is one step.");
     println!("A thread can be interrupted between any two of its steps.\n");
     print_program(&program);

@@ -16,6 +16,7 @@ mod deadlock;
 mod explore;
 mod fairness;
 mod fixes;
+mod interleave;
 mod lost;
 mod ordering;
 mod poison;

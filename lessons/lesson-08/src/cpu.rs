@@ -6,12 +6,12 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use support::cpuchart::Chart;
-use support::cpustat::{Sampled, Sampler};
+use ch08_toyvm::Mode;
 use support::stats::Summary;
 use support::table::Table;
-use support::toyvm::Mode;
 
+use crate::cpuchart::{self, Chart};
+use crate::sampler::{Sampled, Sampler};
 use crate::workloads::{self, spin_in_threads, spin_with_rayon, vm_spin_in_threads};
 use crate::{Options, python};
 
@@ -100,7 +100,7 @@ pub struct Row {
     /// The CPU time the sampling thread used meanwhile, left out of every figure.
     pub sampler_cpu: Duration,
     /// For the toy VM in this process: the most VM threads executing instructions at the
-    /// same moment in any run (`support::toyvm::Report::max_running`); 0 for the others.
+    /// same moment in any run (`ch08_toyvm::Report::max_running`); 0 for the others.
     pub most_at_once: usize,
 }
 
@@ -460,7 +460,7 @@ pub fn write_svg(rows: &[Row]) -> Result<std::path::PathBuf> {
     let charts: Vec<Chart> = rows.iter().map(|r| r.chart.clone()).collect();
     let caption =
         "Chapter 08: each core's use while the same loop runs (marks: threads or processes)";
-    std::fs::write(&path, support::cpuchart::svg(&charts, caption))
+    std::fs::write(&path, cpuchart::svg(&charts, caption))
         .with_context(|| format!("could not write {}", path.display()))?;
     let here = std::env::current_dir()?;
     Ok(path

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use anyhow::Result;
+use ch08_toyvm::{self as toyvm, Builtin, Mode, Vm};
 use support::table::Table;
-use support::toyvm::{self, Builtin, Mode, Vm};
 
 use crate::workloads::{self, sleep_releasing, vm_convoy, vm_sleeper};
 use crate::{Options, python};

@@ -12,9 +12,11 @@
 
 mod conditions;
 mod cpu;
+mod cpuchart;
 mod io;
 mod python;
 mod race;
+mod sampler;
 mod workloads;
 
 use std::process::ExitCode;
@@ -66,7 +68,7 @@ fn cli() -> Command {
 fn main() -> ExitCode {
     let args = cli().get_matches();
     if let Some(&iterations) = args.get_one::<u64>("vm-spin") {
-        workloads::vm_spin_in_threads(iterations, 1, support::toyvm::Mode::DEFAULT_GIL);
+        workloads::vm_spin_in_threads(iterations, 1, ch08_toyvm::Mode::DEFAULT_GIL);
         return ExitCode::SUCCESS;
     }
     let o = if args.get_flag("quick") {

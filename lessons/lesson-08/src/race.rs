@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
+use ch08_toyvm::{self as toyvm, Mode, Op, Vm};
 use support::table::Table;
-use support::toyvm::{self, Mode, Op, Vm};
 
 // ANCHOR: locked_increment
 /// `with lock: x += 1` in bytecode: the four steps of the increment between taking and

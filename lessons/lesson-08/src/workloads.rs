@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use support::toyvm::{self, Interp, Mode, Op, Vm};
+use ch08_toyvm::{self as toyvm, Interp, Mode, Op, Vm};
 
 // ANCHOR: spin
 /// The CPU-bound loop in Rust: for each `i`, `total += i ^ (total >> 7)`. Each step

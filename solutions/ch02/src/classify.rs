@@ -3,7 +3,7 @@
 //! The kernel knows only address ranges, permissions and what backs each mapping; the
 //! names a textbook uses — code, data, bss, heap, stack — are our reading of those facts.
 //! This exercise writes that reading down as rules. (Chapter 02's lesson uses the same
-//! rules, in `support::maps`.)
+//! rules, in its own `lessons/lesson-02/src/maps.rs`.)
 //!
 //! One trap: memory from `malloc` (and so from `Box` and `Vec`) is not all in `[heap]`.
 //! `[heap]` is the one region glibc's `malloc` grows with `brk`, for its *main arena*, the

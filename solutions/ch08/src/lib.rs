@@ -2,7 +2,7 @@
 //!
 //! Each exercise is one file in `src/`; this file only lists them. Grade them with
 //! `cargo xtask grade 08`; ask for a hint with `cargo xtask hint <exercise>`. They all run
-//! code in the toy interpreter of `support::toyvm`.
+//! code in the toy interpreter of `ch08_toyvm`.
 
 pub mod locked_increment;
 pub mod predict_speedup;

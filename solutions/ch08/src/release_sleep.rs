@@ -1,6 +1,6 @@
 //! Let go of the interpreter lock around a blocking call.
 //!
-//! In the toy VM of `support::toyvm`, as in CPython, a thread must hold the global
+//! In the toy VM of `ch08_toyvm`, as in CPython, a thread must hold the global
 //! interpreter lock (GIL) to execute bytecode. A builtin such as `sleep(ms)` runs while
 //! its caller still holds it. If the builtin simply sleeps, no other VM thread can execute
 //! a single instruction until it wakes: four threads that each sleep 100 ms take 400 ms.
@@ -20,7 +20,7 @@
 //! the file that is yours (the reference solution in `solutions/` differs from this file
 //! only there), so leave them where they are.
 
-use support::toyvm::Interp;
+use ch08_toyvm::Interp;
 
 /// The VM's `sleep(ms)` builtin: blocks the calling thread for `ms` milliseconds (none for
 /// a negative `ms`) without holding the interpreter lock meanwhile, and returns 0 (the

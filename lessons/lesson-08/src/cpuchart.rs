@@ -1,13 +1,15 @@
 //! Per-core utilisation over time, drawn two ways: rows of block characters for the
 //! terminal, and a small hand-written SVG file for a browser.
 //!
-//! Input is what [`crate::cpustat::Sampler`] collects: one sample per interval, each
+//! Input is what [`crate::sampler::Sampler`] collects: one sample per interval, each
 //! holding, per core, the CPU time this program used and the share the whole machine used.
+//!
+//! Why here, in the lesson: only lesson 08 draws these charts.
 
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crate::cpustat::Sample;
+use crate::sampler::Sample;
 
 /// Eight heights of a block, from an idle core to a full one (plus a blank for zero).
 const BLOCKS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -18,7 +20,7 @@ const BLOCKS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇',
 pub struct Chart {
     /// Printed above the chart by the caller, and above its panel in the SVG file.
     pub title: String,
-    /// The CPU numbers of the rows, in order ([`crate::cpustat::Sampled::cpus`]).
+    /// The CPU numbers of the rows, in order ([`crate::sampler::Sampled::cpus`]).
     pub cpus: Vec<usize>,
     /// One per interval, oldest first, each with a figure per entry of `cpus`.
     pub samples: Vec<Sample>,

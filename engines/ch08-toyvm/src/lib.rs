@@ -18,6 +18,14 @@
 //!
 //! The VM counts the most threads that were ever executing instructions at the same
 //! moment ([`Report::max_running`]): 1 under a working GIL, up to the thread count without.
+//!
+//! Why a crate of its own, not a module of `support` or of the lesson: chapter 08's
+//! exercises are written against this VM (a builtin that releases the lock, bytecode
+//! behind a VM-level lock, VMs in child processes), so the lesson, the exercises' crates
+//! and the grading tests all need it, and a lesson is no dependency of the exercises.
+//! Holding only the VM keeps `support` the book's shared kit, and gives a learner's crate
+//! the VM without anything of another chapter. It holds no exercise's answer: its one
+//! builtin is the mistake ([`sleep_holding`]), not the fix.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -538,7 +546,7 @@ mod tests {
         // Proof of overlap that no busy machine can break: the four threads meet inside
         // the builtin, which only threads there at the same moment can do. (A time limit
         // on the whole run would only be likely, not certain.)
-        static MEETING: std::sync::OnceLock<crate::rendezvous::Rendezvous> =
+        static MEETING: std::sync::OnceLock<support::rendezvous::Rendezvous> =
             std::sync::OnceLock::new();
         static MET: AtomicUsize = AtomicUsize::new(0);
         fn meet_released(thread: &mut Interp<'_>, _: i64) -> i64 {
@@ -551,7 +559,7 @@ mod tests {
             0
         }
         MEETING
-            .set(crate::rendezvous::Rendezvous::new(
+            .set(support::rendezvous::Rendezvous::new(
                 4,
                 Duration::from_secs(20),
             ))
