@@ -87,12 +87,8 @@ pub fn blocked_in_of(pid: i32, tid: i32) -> std::io::Result<Option<Blocked>> {
     })
 }
 
-/// The user stack pointer and program counter of a blocked task, as [`Blocked`] explains.
-pub fn saved_sp_pc(tid: i32) -> Option<(u64, u64)> {
-    blocked_in(tid).map(|b| (b.sp, b.pc))
-}
-
-/// [`saved_sp_pc`] for a task of any process (see [`blocked_in_of`]).
+/// The user stack pointer and program counter of a blocked task of any process, as
+/// [`Blocked`] explains (see [`blocked_in_of`]).
 pub fn saved_sp_pc_of(pid: i32, tid: i32) -> std::io::Result<Option<(u64, u64)>> {
     Ok(blocked_in_of(pid, tid)?.map(|b| (b.sp, b.pc)))
 }
