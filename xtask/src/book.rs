@@ -195,22 +195,15 @@ pub fn check_includes(root: &Path) -> Result<Vec<String>> {
     Ok(problems)
 }
 
+/// Every Markdown page under `book/`, in path order.
 fn book_pages(root: &Path) -> Result<Vec<PathBuf>> {
     let mut pages = Vec::new();
-    let mut folders = vec![root.join("book")];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder)
-            .with_context(|| format!("failed to list {}", folder.display()))?
-        {
-            let path = entry?.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                pages.push(path);
-            }
+    for entry in walkdir::WalkDir::new(root.join("book")).sort_by_file_name() {
+        let entry = entry.context("failed to list the book's pages")?;
+        if !entry.file_type().is_dir() && entry.path().extension().is_some_and(|e| e == "md") {
+            pages.push(entry.into_path());
         }
     }
-    pages.sort();
     Ok(pages)
 }
 

@@ -17,10 +17,15 @@ const FILE: &str = "tests/CHECKSUMS";
 pub const ALL: &str = "tests/";
 
 /// `(fingerprint, path relative to the root)` of every file under `folder` (relative to
-/// the root, ending in `/`: [`ALL`], or one chapter's `tests/chNN/`), sorted.
+/// the root, ending in `/`: [`ALL`], or one chapter's `tests/chNN/`), sorted. A value insta
+/// stored for a mismatching snapshot is not grading data: nothing compares with it, and
+/// one left by an interrupted run must not fail the chapter's next pass.
 fn compute(root: &Path, folder: &str) -> Result<Vec<(String, String)>> {
     let mut entries = Vec::new();
     for path in files_under(&root.join(folder)) {
+        if crate::feedback::is_stored_mismatch(&path) {
+            continue;
+        }
         let relative = path
             .strip_prefix(root)
             .unwrap_or(&path)
@@ -73,17 +78,15 @@ pub fn changed(root: &Path, folder: &str) -> Result<Vec<String>> {
     Ok(differ)
 }
 
+/// Every file under `folder`, following links as `sha256sum` would.
 fn files_under(folder: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(files_under(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
+    walkdir::WalkDir::new(folder)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| !entry.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
 
 /// The SHA-256 of `bytes`, as 64 lowercase hex digits (what `sha256sum` prints).
@@ -129,6 +132,12 @@ mod tests {
             ["tests/ch01/a.rs", "tests/ch01/b.rs"]
         );
         assert!(changed(&dir, "tests/ch02/").unwrap().is_empty());
+        std::fs::write(dir.join("tests/ch01/a.snap.new"), "stored by insta").unwrap();
+        assert_eq!(
+            changed(&dir, ALL).unwrap(),
+            ["tests/ch01/a.rs", "tests/ch01/b.rs"],
+            "a stored snapshot mismatch is not a grading file"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

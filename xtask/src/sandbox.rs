@@ -6,6 +6,10 @@
 //! have names, not paths: exercises name them with `support::names::unique`, which reads
 //! the prefix from `PTM_RUN_PREFIX`, so anything left under `/dev/shm` or `/dev/mqueue`
 //! with that prefix can be found and removed.
+//!
+//! A test that misses its snapshot leaves what it produced beside the snapshot, for the
+//! learner's feedback (`crate::feedback::StoredMismatches`); that file goes when the
+//! sandbox does, after the verdict.
 
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
@@ -13,6 +17,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use anyhow::{Context, Result};
+
+use crate::feedback::StoredMismatches;
 
 static RUNS: AtomicU32 = AtomicU32::new(0);
 
@@ -24,6 +30,9 @@ const NAMED_OBJECT_FOLDERS: &[&str] = &["/dev/shm", "/dev/mqueue"];
 pub struct Sandbox {
     pub prefix: String,
     pub temp_dir: PathBuf,
+    /// Goes with the sandbox at the end of the run, after the verdict: the feedback reads
+    /// these files first.
+    mismatches: StoredMismatches,
 }
 
 impl Sandbox {
@@ -36,14 +45,21 @@ impl Sandbox {
             .mode(0o700)
             .create(&temp_dir)
             .with_context(|| format!("failed to create {}", temp_dir.display()))?;
-        Ok(Self { prefix, temp_dir })
+        let mismatches = StoredMismatches::new(crate::catalog::repo_root());
+        Ok(Self {
+            prefix,
+            temp_dir,
+            mismatches,
+        })
     }
 
-    /// Points the tests at this sandbox.
+    /// Points the tests at this sandbox. Applied after the runner's own settings, so its
+    /// `INSTA_UPDATE` is the one the tests see.
     pub fn apply(&self, command: &mut Command) {
         command
             .env("TMPDIR", &self.temp_dir)
             .env("PTM_RUN_PREFIX", &self.prefix);
+        self.mismatches.ask_insta(command);
     }
 
     /// Removes everything the run left behind; returns what there was, for the verdict.
@@ -74,16 +90,13 @@ impl Drop for Sandbox {
 }
 
 fn files_under(folder: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            found.extend(files_under(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
+    walkdir::WalkDir::new(folder)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| !entry.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
 
 /// "a FIFO", "a socket" or "a file", with its name.

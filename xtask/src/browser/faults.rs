@@ -339,14 +339,12 @@ fn edit(book: &Path, page: &str, change: impl FnOnce(&str) -> Option<String>) ->
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).with_context(|| format!("failed to create {}", to.display()))?;
-    for entry in
-        std::fs::read_dir(from).with_context(|| format!("failed to list {}", from.display()))?
-    {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.with_context(|| format!("failed to list {}", from.display()))?;
+        let target = to.join(entry.path().strip_prefix(from)?);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)
+                .with_context(|| format!("failed to create {}", target.display()))?;
         } else {
             std::fs::copy(entry.path(), &target)
                 .with_context(|| format!("failed to copy {}", entry.path().display()))?;
