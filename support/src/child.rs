@@ -205,6 +205,8 @@ pub enum ForkError {
     Threaded(usize),
     /// `fork` itself failed (e.g. `EAGAIN`: too many processes).
     Fork(Errno),
+    /// [`fork_in_isolated_test`] was called outside the isolated copy of a test.
+    NotIsolated,
 }
 
 impl fmt::Display for ForkError {
@@ -216,6 +218,11 @@ impl fmt::Display for ForkError {
                  deadlock on a lock one of them held"
             ),
             Self::Fork(errno) => write!(f, "fork failed: {errno}"),
+            Self::NotIsolated => write!(
+                f,
+                "refusing to fork: this is not the isolated copy of a test \
+                 (support::crash::isolated_test), where the test's thread has the process to itself"
+            ),
         }
     }
 }
@@ -273,6 +280,38 @@ pub fn fork(body: impl FnOnce() -> i32) -> Result<Child, ForkError> {
 }
 // ANCHOR_END: fork
 
+/// [`fork`] for the isolated copy of a grading test (`crate::crash::isolated_test`), which
+/// runs two threads: the test's own, and libtest's main thread, parked until the test
+/// ends. `fork` refuses any second thread; this allows that one.
+///
+/// **The child may only call async-signal-safe functions** (signal-safety(7): `read`,
+/// `write`, `_exit`, futex waits and wakes, `nanosleep` …). It gets a copy of this one
+/// thread alone: a lock another thread held at the fork stays locked in it for good, so
+/// anything that takes one (stdout, the environment, a `Mutex` shared with a thread) could
+/// hang it. glibc's `fork` resets `malloc`'s locks, so allocating is safe with glibc.
+///
+/// The child exits with the status `body` returns (`PANIC_STATUS` if it panics) through
+/// `libc::_exit`, without flushing stdout, which takes a lock. The parent gets a [`Child`]
+/// guard, which kills and reaps it if dropped unwaited. Fails with
+/// [`ForkError::NotIsolated`] outside an isolated copy (`crate::crash::is_rerun`).
+pub fn fork_in_isolated_test(body: impl FnOnce() -> i32) -> Result<Child, ForkError> {
+    if !crate::crash::is_rerun() {
+        return Err(ForkError::NotIsolated);
+    }
+    // SAFETY: in the isolated copy no other thread of the test runs code that the child
+    // could need (libtest's main thread waits for this one); the child runs `body`, held
+    // by the rules above, and leaves with `_exit`, never returning into the test.
+    match unsafe { nix::unistd::fork() } {
+        Err(errno) => Err(ForkError::Fork(errno)),
+        Ok(ForkResult::Parent { child }) => Ok(Child::adopt(child)),
+        Ok(ForkResult::Child) => {
+            let code = catch_unwind(AssertUnwindSafe(body)).unwrap_or(PANIC_STATUS);
+            // SAFETY: `_exit` ends the child at once, without the parent's destructors.
+            unsafe { libc::_exit(code) }
+        }
+    }
+}
+
 /// Installs the Ctrl-C handler: on `SIGINT`, `SIGTERM` or `SIGHUP`, every live child is
 /// killed and reaped, then the process dies of the same signal (so the shell sees it).
 ///
@@ -281,7 +320,7 @@ pub fn fork(body: impl FnOnce() -> i32) -> Result<Child, ForkError> {
 /// before it reaped its own child) is then handed to this process, which reaps it, instead
 /// of to PID 1, which on some machines never reaps it.
 pub fn reap_on_interrupt() -> nix::Result<()> {
-    nix::sys::prctl::set_child_subreaper(true)?;
+    become_subreaper()?;
     let action = SigAction::new(
         SigHandler::Handler(on_interrupt),
         SaFlags::empty(),
@@ -293,6 +332,15 @@ pub fn reap_on_interrupt() -> nix::Result<()> {
         unsafe { signal::sigaction(sig, &action)? };
     }
     Ok(())
+}
+
+/// Makes this process a *child subreaper* (`PR_SET_CHILD_SUBREAPER`, prctl(2)): a process
+/// below it whose parent dies first is handed to it, not to PID 1, so it stays this
+/// process's to see (its `ppid` becomes ours) and to reap. Lessons ([`reap_on_interrupt`]),
+/// the Ctrl-C tests (`crate::sigint`) and the grader, which sweeps each exercise's orphans,
+/// all become one.
+pub fn become_subreaper() -> nix::Result<()> {
+    nix::sys::prctl::set_child_subreaper(true)
 }
 
 extern "C" fn on_interrupt(sig: libc::c_int) {
@@ -430,6 +478,38 @@ mod tests {
     fn refuses_to_fork_from_a_threaded_test() {
         // libtest runs this test on a thread of its own, so there are at least two.
         assert!(matches!(fork(|| 0), Err(ForkError::Threaded(n)) if n >= 2));
+    }
+
+    #[test]
+    fn refuses_to_fork_outside_an_isolated_test() {
+        assert!(matches!(
+            fork_in_isolated_test(|| 0),
+            Err(ForkError::NotIsolated)
+        ));
+    }
+
+    #[test]
+    fn forks_in_an_isolated_test_and_passes_the_status_back() {
+        if !crate::crash::is_rerun() {
+            let run = crate::crash::rerun_test(
+                "child::tests::forks_in_an_isolated_test_and_passes_the_status_back",
+                std::time::Duration::from_secs(20),
+            )
+            .unwrap();
+            assert!(run.ending.success(), "{run:?}");
+            assert!(run.stdout.contains("statuses 7 101"), "{run:?}");
+            return;
+        }
+        let seven = fork_in_isolated_test(|| 7).unwrap().wait().unwrap();
+        let panicked = fork_in_isolated_test(|| panic!("in the child"))
+            .unwrap()
+            .wait()
+            .unwrap();
+        let code = |status: WaitStatus| match status {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("{other:?}"),
+        };
+        println!("statuses {} {}", code(seven), code(panicked));
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //!
 //! Each module has one job:
 //! - [`affinity`]: pinning a thread to a CPU, and asking which CPU it is on;
-//! - [`proc`]: reading facts about a process from `/proc`, with errors a learner understands;
+//! - [`proc`]: reading facts about a process from `/proc`, with errors a learner understands,
+//!   and its children and descendants;
 //! - [`startup_env`]: the environment as this process started with it, which `set_var` cannot change;
 //! - [`stats`]: repeating a measurement and summarising it honestly (runs, median, spread);
 //! - [`checks`]: a lesson's checks, as invariants (asserted) or expectations (reported);
@@ -32,7 +33,8 @@
 //! - `child` (feature `child`): forked children that are reaped on return, panic and Ctrl-C;
 //! - `testing` (feature `testing`): insta settings that redact PIDs, addresses and times;
 //! - `model` (feature `model`): the learner's synchronisation code under the loom model checker;
-//! - `sigint` (feature `testing`): interrupt a lesson and prove it left no process behind.
+//! - `sigint` (features `testing` and `child`): interrupt a lesson and prove it left no
+//!   process behind.
 
 pub mod affinity;
 pub mod bars;
@@ -53,7 +55,7 @@ pub mod proc;
 pub mod rendezvous;
 pub mod sealed;
 pub mod seeded;
-#[cfg(feature = "testing")]
+#[cfg(all(feature = "testing", feature = "child"))]
 pub mod sigint;
 pub mod startup_env;
 pub mod stats;

@@ -20,15 +20,15 @@
 //! once it has been waited for), and comparing the two says how much that was.
 //!
 //! Descendants are found by their parents: every process's `/proc/<pid>/stat` names its
-//! parent's PID (field 4, `ppid`), and [`descendants`] follows those links down from this
-//! process. The `/proc/<pid>/task/<tid>/children` files would list the same processes
-//! more directly, but proc_tid_children(5) warns that they are reliable only while the
-//! children are stopped or frozen (one child exiting during the read may hide another),
-//! and they exist only in kernels built with `CONFIG_PROC_CHILDREN`. The scan is not one
-//! snapshot either: a process that starts during it may be missed, and the next read
-//! charges all its CPU time so far; one left out of a read for any other reason is
-//! charged at the next read that lists it, from the figure it had when it was last seen
-//! ([`remember`]). A process that outlives its parent is handed to the nearest *child
+//! parent's PID (field 4, `ppid`), and [`crate::proc::descendants`] follows those links
+//! down from this process. The `/proc/<pid>/task/<tid>/children` files would list the same
+//! processes more directly, but proc_tid_children(5) warns that they are reliable only
+//! while the children are stopped or frozen (one child exiting during the read may hide
+//! another), and they exist only in kernels built with `CONFIG_PROC_CHILDREN`. The scan
+//! is not one snapshot either: a process that starts during it may be missed, and the
+//! next read charges all its CPU time so far; one left out of a read for any other reason
+//! is charged at the next read that lists it, from the figure it had when it was last
+//! seen ([`remember`]). A process that outlives its parent is handed to the nearest *child
 //! subreaper* above it, or to init: lessons that call `support::child::reap_on_interrupt`
 //! are subreapers, so their orphaned grandchildren stay their descendants.
 
@@ -94,7 +94,8 @@ pub fn remember(before: &[ThreadCpu], after: &[ThreadCpu]) -> Vec<ThreadCpu> {
 /// processes that end during the read are left out.
 pub fn read(skip: Option<i32>) -> Vec<ThreadCpu> {
     let mut threads = Vec::new();
-    for pid in descendants(std::process::id() as i32, &parents()) {
+    let lesson = std::process::id() as i32;
+    for pid in crate::proc::descendants(lesson, &crate::proc::parents()) {
         let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
             continue; // it ended
         };
@@ -126,49 +127,7 @@ pub fn read(skip: Option<i32>) -> Vec<ThreadCpu> {
     }
     threads
 }
-
-/// Every process on the machine with its parent, as `(pid, ppid)`: the numbered folders
-/// of `/proc`, and field 4 of each one's `stat`. Processes that end during the scan are
-/// left out.
-pub fn parents() -> Vec<(i32, i32)> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|entry| {
-            let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            Some((pid, parse_ppid(&stat)?))
-        })
-        .collect()
-}
 // ANCHOR_END: read
-
-// ANCHOR: descendants
-/// `root` and every process descended from it — its children, their children, and so on
-/// — given each process's parent as `(pid, ppid)` pairs, in any order. `root` comes first
-/// even when the pairs lack it; the others follow generation by generation.
-pub fn descendants(root: i32, parents: &[(i32, i32)]) -> Vec<i32> {
-    let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
-    for &(pid, ppid) in parents {
-        children.entry(ppid).or_default().push(pid);
-    }
-    let mut found = vec![root];
-    let mut seen = std::collections::HashSet::from([root]);
-    let mut next = 0;
-    while let Some(&pid) = found.get(next) {
-        next += 1;
-        for &child in children.get(&pid).map_or(&[][..], Vec::as_slice) {
-            // Pairs read at different moments could, after PID reuse, seem to loop.
-            if seen.insert(child) {
-                found.push(child);
-            }
-        }
-    }
-    found
-}
-// ANCHOR_END: descendants
 
 /// Fields 22 (`starttime`) and 39 (`processor`) of a `stat` line. The name (field 2) is in
 /// parentheses and may hold spaces or `)`, so fields are counted after its last `)`.
@@ -178,17 +137,6 @@ fn parse_stat(stat: &str) -> Option<(u64, usize)> {
     let started = fields.get(22 - 3)?.parse().ok()?;
     let cpu = fields.get(39 - 3)?.parse().ok()?;
     Some((started, cpu))
-}
-
-/// Field 4 (`ppid`) of a `stat` line: the PID of the process's parent.
-fn parse_ppid(stat: &str) -> Option<i32> {
-    // Field 4 is the second after the name (see parse_stat).
-    stat.rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .nth(4 - 3)?
-        .parse()
-        .ok()
 }
 
 /// The first field of `schedstat`: nanoseconds on a CPU.
@@ -261,26 +209,6 @@ mod tests {
     }
 
     #[test]
-    fn descendants_follow_parent_links_down_from_the_root() {
-        let parents = [
-            (1, 0),
-            (300, 200), // a grandchild listed before its parent
-            (200, 100), // a child of the root
-            (100, 1),   // the root
-            (201, 100), // another child
-            (400, 1),   // an orphan handed to init: not a descendant
-            (401, 400),
-            (500, 300), // a great-grandchild
-        ];
-        assert_eq!(descendants(100, &parents), vec![100, 200, 201, 300, 500]);
-        // A process with no children, or one missing from the pairs, is still its own root.
-        assert_eq!(descendants(500, &parents), vec![500]);
-        assert_eq!(descendants(7, &parents), vec![7]);
-        // Pairs read at different moments may seem to loop after PID reuse; it still ends.
-        assert_eq!(descendants(10, &[(11, 10), (10, 11)]), vec![10, 11]);
-    }
-
-    #[test]
     fn stat_fields_are_counted_after_the_name() {
         // A name with a space and a parenthesis, as comm may hold.
         let mut line = String::from("42 (a b) c) R");
@@ -288,7 +216,6 @@ mod tests {
             line.push_str(&format!(" {field}"));
         }
         assert_eq!(parse_stat(&line), Some((22, 39)));
-        assert_eq!(parse_ppid(&line), Some(4));
         assert_eq!(
             parse_schedstat("1500 20 3\n"),
             Some(Duration::from_nanos(1500))
@@ -348,10 +275,7 @@ mod tests {
         let deadline = std::time::Instant::now() + Duration::from_secs(5);
         let (mut grandchild, mut found) = (None, false);
         while !found && std::time::Instant::now() < deadline {
-            grandchild = parents()
-                .iter()
-                .find(|&&(_, ppid)| ppid == shell_pid)
-                .map(|&(pid, _)| pid);
+            grandchild = crate::proc::children(shell_pid).first().copied();
             found = grandchild.is_some_and(|pid| read(None).iter().any(|t| t.pid == pid));
             std::thread::sleep(Duration::from_millis(5));
         }

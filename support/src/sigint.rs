@@ -7,7 +7,6 @@
 //! from a test binary of its own (a file in `tests/` with only this test), so no other
 //! test's children are mistaken for the lesson's.
 
-use std::io;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -31,7 +30,7 @@ pub fn interrupt(
     after: Duration,
     target: Target,
 ) -> Result<String, String> {
-    become_subreaper().map_err(|e| format!("prctl(PR_SET_CHILD_SUBREAPER): {e}"))?;
+    crate::child::become_subreaper().map_err(|e| format!("prctl(PR_SET_CHILD_SUBREAPER): {e}"))?;
     let mut lesson = Command::new(exe)
         .args(args)
         .process_group(0)
@@ -85,24 +84,13 @@ pub fn interrupt(
     }
 }
 
-fn become_subreaper() -> io::Result<()> {
-    // SAFETY: prctl with PR_SET_CHILD_SUBREAPER takes a plain integer argument.
-    if unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) } == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
 /// Every process whose parent is this test process: (PID, "name, state").
 fn leftovers() -> Vec<(libc::pid_t, String)> {
-    let me = std::process::id() as i32;
-    let Ok(all) = procfs::process::all_processes() else {
-        return Vec::new();
-    };
-    all.flatten()
-        .filter_map(|p| p.stat().ok())
-        .filter(|stat| stat.ppid == me)
-        .map(|stat| (stat.pid, format!("{}, state {}", stat.comm, stat.state)))
+    crate::proc::children(std::process::id() as i32)
+        .into_iter()
+        .filter_map(|pid| {
+            let stat = crate::proc::open(pid).ok()?.stat().ok()?;
+            Some((pid, format!("{}, state {}", stat.comm, stat.state)))
+        })
         .collect()
 }

@@ -63,19 +63,11 @@ pub use support::crash::{report, reported};
 
 /// This process's children, each as (start time in clock ticks, PID).
 pub fn children() -> Vec<(u64, Pid)> {
-    let me = std::process::id().to_string();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|entry| {
-            let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            // proc_pid_stat(5): `pid (comm) state ppid ...`; field 22 is the start time.
-            let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
-            (*fields.get(1)? == me).then_some(())?;
-            Some((fields.get(19)?.parse().ok()?, Pid::from_raw(pid)))
+    support::proc::children(std::process::id() as i32)
+        .into_iter()
+        .filter_map(|pid| {
+            let started = support::proc::open(pid).ok()?.stat().ok()?.starttime;
+            Some((started, Pid::from_raw(pid)))
         })
         .collect()
 }

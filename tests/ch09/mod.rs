@@ -66,22 +66,3 @@ pub fn thread_cpu() -> Duration {
     let micros = |t: nix::sys::time::TimeVal| t.tv_sec() as u64 * 1_000_000 + t.tv_usec() as u64;
     Duration::from_micros(micros(usage.user_time()) + micros(usage.system_time()))
 }
-
-/// Runs `body` in a forked child that leaves with `_exit` (status 101 if `body` panics),
-/// and returns the parent's guard, which kills and reaps the child if it is dropped
-/// unwaited. For the isolated copy of a test only: libtest's main thread is then parked
-/// waiting for the test's thread (`support::child::fork` refuses any second thread), and
-/// glibc's `fork` makes `malloc` usable in the child.
-pub fn fork_child(body: impl FnOnce() -> i32) -> support::child::Child {
-    use std::panic::{AssertUnwindSafe, catch_unwind};
-    // SAFETY: the child runs `body` (the test's own code: reads, writes, futex calls and
-    // sleeps) and leaves with `_exit`, never returning into the test.
-    match unsafe { nix::unistd::fork() }.expect("fork") {
-        nix::unistd::ForkResult::Child => {
-            let status = catch_unwind(AssertUnwindSafe(body)).unwrap_or(101);
-            // SAFETY: ends the child without running the parent's destructors.
-            unsafe { libc::_exit(status) }
-        }
-        nix::unistd::ForkResult::Parent { child } => support::child::Child::adopt(child),
-    }
-}

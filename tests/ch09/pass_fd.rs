@@ -38,7 +38,7 @@ fn another_process_writes_through_a_passed_descriptor() {
     let _graded = support::sealed::graded();
     if is_rerun() {
         let (parent_end, child_end) = UnixStream::pair().expect("socketpair");
-        let child = super::fork_child(|| {
+        let child = support::child::fork_in_isolated_test(|| {
             // 2: a receive failed; 3: a write through a received descriptor failed.
             for _ in 0..2 {
                 let Ok(fd) = recv_fd(&child_end) else {
@@ -49,7 +49,8 @@ fn another_process_writes_through_a_passed_descriptor() {
                 }
             }
             0
-        });
+        })
+        .expect("fork");
 
         drop(child_end);
         // Opened only now, after the fork: the child cannot have inherited them.

@@ -29,7 +29,7 @@ fn hands_over_every_item_once_in_order_without_spinning() {
         super::report("SEED", seed);
         let mailbox = Mailbox::create().expect("Mailbox::create");
         super::report("SHM_AFTER_CREATE", format!("{:?}", super::shm_leftovers()));
-        let producer = super::fork_child(|| {
+        let producer = support::child::fork_in_isolated_test(|| {
             for (index, item) in items.iter().enumerate() {
                 if index < SLOW_ITEMS {
                     std::thread::sleep(SLOW_GAP);
@@ -37,7 +37,8 @@ fn hands_over_every_item_once_in_order_without_spinning() {
                 mailbox.send(*item);
             }
             0
-        });
+        })
+        .expect("fork");
 
         let (cpu_before, start) = (super::thread_cpu(), Instant::now());
         let mut received: Vec<u64> = (0..SLOW_ITEMS).map(|_| mailbox.recv()).collect();
@@ -152,13 +153,14 @@ fn starts_empty_and_shares_across_fork() {
                 shared.slot.load(std::sync::atomic::Ordering::SeqCst)
             ),
         );
-        let child = super::fork_child(|| {
+        let child = support::child::fork_in_isolated_test(|| {
             mailbox
                 .shared()
                 .slot
                 .store(42, std::sync::atomic::Ordering::SeqCst);
             0
-        });
+        })
+        .expect("fork");
 
         child.wait().expect("wait");
         super::report(

@@ -67,13 +67,7 @@ fn grade(stem: &str) -> Outcome {
         "{stem} took {:?}",
         outcome.elapsed
     );
-    let ours = std::process::id() as i32;
-    let children: Vec<i32> = procfs::process::all_processes()
-        .unwrap()
-        .flatten()
-        .filter(|p| p.stat().is_ok_and(|s| s.ppid == ours))
-        .map(|p| p.pid)
-        .collect();
+    let children = support::proc::children(std::process::id() as i32);
     assert!(
         children.is_empty(),
         "{stem} left processes (or zombies) behind: {children:?}"

@@ -1,20 +1,19 @@
 //! Looking at the processes an exercise left behind: who is in its group, what a hung
 //! one was doing, and sweeping every descendant away afterwards.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::Pid;
-use procfs::process::{Process, all_processes};
+use procfs::process::Process;
 
 /// Every live (not zombie) descendant of the grader, whatever process group it is in.
 /// While an exercise runs, that is the exercise's whole process tree: the grader starts
 /// nothing else meanwhile, and orphans come back to it because it is a child subreaper.
 pub fn descendants() -> Vec<Process> {
-    descendants_of(std::process::id() as i32)
+    below_the_grader()
         .into_iter()
         .filter_map(|pid| Process::new(pid).ok())
         .filter(|p| p.stat().is_ok_and(|s| s.state != 'Z'))
@@ -50,8 +49,7 @@ pub fn describe(process: &Process) -> String {
 /// re-run in a group of its own, and what it forked) and to each descendant itself.
 /// [`sweep_descendants`] then catches any forked in between.
 pub fn kill_tree() {
-    let tree = descendants_of(std::process::id() as i32);
-    for &pid in &tree {
+    for pid in below_the_grader() {
         // Only groups led by one of ours: a process may join any group of its session,
         // and the terminal's groups are not ours to kill.
         let leads_a_group =
@@ -92,7 +90,7 @@ pub fn sweep_descendants() -> usize {
     let mut killed = std::collections::HashSet::new();
     for _ in 0..50 {
         reap_zombies();
-        let descendants = descendants_of(std::process::id() as i32);
+        let descendants = below_the_grader();
         if descendants.is_empty() {
             break;
         }
@@ -106,29 +104,12 @@ pub fn sweep_descendants() -> usize {
     killed.len()
 }
 
-fn descendants_of(root: i32) -> Vec<i32> {
-    let Ok(processes) = all_processes() else {
-        return Vec::new();
-    };
-    let parents: HashMap<i32, i32> = processes
-        .flatten()
-        .filter_map(|p| Some((p.pid, p.stat().ok()?.ppid)))
-        .collect();
-    let mut found = Vec::new();
-    for &pid in parents.keys() {
-        let mut current = pid;
-        while let Some(&parent) = parents.get(&current) {
-            if parent == root {
-                found.push(pid);
-                break;
-            }
-            if parent <= 1 {
-                break;
-            }
-            current = parent;
-        }
-    }
-    found
+/// Every descendant of the grader, zombies included, without the grader itself.
+fn below_the_grader() -> Vec<i32> {
+    let grader = std::process::id() as i32;
+    let mut tree = support::proc::descendants(grader, &support::proc::parents());
+    tree.retain(|&pid| pid != grader);
+    tree
 }
 
 fn reap_zombies() {

@@ -201,7 +201,10 @@ pub struct Outcome {
 
 /// Runs `exercise`'s tests from `binary` in a process group of their own.
 pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<Outcome> {
-    become_subreaper();
+    // Orphans of an exercise are re-parented to us rather than to init, so the sweep after
+    // each exercise can find and end them. (Not being one only costs that sweep its orphans:
+    // grading goes on.)
+    let _ = support::child::become_subreaper();
     let start = Instant::now();
     // The verdict comes from the tests, not from the exit status: code that calls
     // `std::process::exit(0)` ends the binary with status 0 before any test reported.
@@ -436,16 +439,6 @@ fn process_limit() -> u64 {
         })
         .unwrap_or(0);
     tasks.max(0) as u64 + (MAX_PROCESSES * 4) as u64
-}
-
-/// Orphans of an exercise are re-parented to us rather than to init, so the sweep after
-/// each exercise can find and end them.
-fn become_subreaper() {
-    // SAFETY: prctl(PR_SET_CHILD_SUBREAPER, 1) only sets a flag on this process; it reads
-    // no memory of ours.
-    unsafe {
-        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    }
 }
 
 fn kill_group(group: Pid) {
