@@ -61,6 +61,36 @@ pub fn checks_skeleton(stdout: &str) -> String {
         .collect()
 }
 
+/// What a lesson printed in a run that [`lesson_output`] checked.
+#[derive(Debug)]
+pub struct LessonOutput {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Checks what every lesson's run must show, whatever it teaches (CONTRIBUTING.md,
+/// "Conventions"): the lesson exited with status 0, printed UTF-8 on stdout, fits every
+/// line of it in 100 columns (counted in `char`s: the book's code blocks show no more), and
+/// no invariant said `NO` ([`assert_invariants_hold`]). Returns what it printed, for the
+/// lesson's own checks and snapshot (stderr decoded leniently: it is only ever searched).
+pub fn lesson_output(output: std::process::Output) -> LessonOutput {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let stdout = String::from_utf8(output.stdout)
+        .unwrap_or_else(|e| panic!("the lesson's output is not UTF-8 ({e}):\n{stderr}"));
+    assert!(
+        output.status.success(),
+        "the lesson did not exit with status 0 ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    let too_wide: Vec<&str> = stdout.lines().filter(|l| l.chars().count() > 100).collect();
+    assert!(
+        too_wide.is_empty(),
+        "lines wider than 100 columns: {too_wide:#?}\nin:\n{stdout}"
+    );
+    assert_invariants_hold(&stdout);
+    LessonOutput { stdout, stderr }
+}
+
 /// Panics, naming the line, when one of the lesson's invariants printed `NO`. Expectations
 /// are not checked: whether they held depends on the machine (see [`crate::checks`]).
 pub fn assert_invariants_hold(stdout: &str) {

@@ -11,8 +11,7 @@ const LESSON: &str = env!("CARGO_BIN_EXE_lesson-02");
 
 fn run_quick() -> String {
     let output = Command::new(LESSON).arg("--quick").output().unwrap();
-    assert!(output.status.success(), "the lesson exits 0: {output:?}");
-    String::from_utf8(output.stdout).unwrap()
+    support::testing::lesson_output(output).stdout
 }
 
 /// The row of step 1's table that starts with `what`.
@@ -71,12 +70,6 @@ fn shows_growth_aslr_and_isolation() {
         assert!(
             row(&stdout, "mmap      ").ends_with("libc: the same mmap area"),
             "a large allocation lands at a fixed distance below libc:\n{stdout}"
-        );
-    }
-    for line in stdout.lines() {
-        assert!(
-            line.chars().count() <= 100,
-            "wider than 100 columns: {line}"
         );
     }
     let child = row(&stdout, "child  PID");

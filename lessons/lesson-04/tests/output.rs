@@ -14,13 +14,7 @@ fn run(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn tells_the_whole_story_and_every_check_holds() {
-    let output = run(&["--quick"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "lesson failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = support::testing::lesson_output(run(&["--quick"])).stdout;
     // Step 6's checks are printed only where strace can run; they are checked below.
     let (before_6, step_6) = stdout
         .split_once("── 6.")
@@ -35,7 +29,6 @@ fn tells_the_whole_story_and_every_check_holds() {
     // How many CPUs the threads landed on depends on the machine and the moment.
     settings.add_filter(r"seen on \d+ different", "seen on [N] different");
     settings.bind(|| insta::assert_snapshot!("lesson-04-checks", skeleton));
-    support::testing::assert_invariants_hold(&stdout);
     assert!(stdout.contains("Ok(500500)"), "join hands back the sum");
     let strace_works = std::process::Command::new("strace")
         .args(["-qq", "-e", "trace=none", "true"])
@@ -53,9 +46,7 @@ fn tells_the_whole_story_and_every_check_holds() {
 
 #[test]
 fn thread_count_is_honoured() {
-    let output = run(&["--quick", "--threads", "5"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success());
+    let stdout = support::testing::lesson_output(run(&["--quick", "--threads", "5"])).stdout;
     for i in 1..=5 {
         assert!(
             stdout.contains(&format!("worker-{i}")),
@@ -67,12 +58,9 @@ fn thread_count_is_honoured() {
 
 #[test]
 fn one_worker_claims_no_stack_size_it_did_not_ask_for() {
-    let output = run(&["--quick", "--threads", "1"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success());
+    let stdout = support::testing::lesson_output(run(&["--quick", "--threads", "1"])).stdout;
     assert!(!stdout.contains("256.0 KiB"), "{stdout}");
     assert!(stdout.contains("every worker has it"), "{stdout}");
-    support::testing::assert_invariants_hold(&stdout);
 }
 
 #[test]

@@ -14,13 +14,9 @@ fn run(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn a_quick_run_tells_the_whole_story_in_100_columns() {
-    let output = run(&["--quick"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let stdout = support::testing::lesson_output(run(&["--quick"])).stdout;
     let skeleton = support::testing::checks_skeleton(&stdout);
     support::testing::redacting().bind(|| insta::assert_snapshot!("lesson-08-checks", skeleton));
-    support::testing::assert_invariants_hold(&stdout);
     for step in [
         "1. The same loop in 1, 2, 4, N and 8 threads",
         "2. The speedup table",
@@ -30,11 +26,6 @@ fn a_quick_run_tells_the_whole_story_in_100_columns() {
     ] {
         assert!(stdout.contains(step), "no step {step:?}:\n{stdout}");
     }
-    let too_wide: Vec<&str> = stdout.lines().filter(|l| l.chars().count() > 100).collect();
-    assert!(
-        too_wide.is_empty(),
-        "lines wider than 100 columns: {too_wide:#?}"
-    );
     for runtime in [
         "Rust threads",
         "rayon",
@@ -100,8 +91,7 @@ fn every_chart_shows_the_program_per_core_and_the_machine(stdout: &str) {
 
 #[test]
 fn the_locked_increment_is_exact_and_the_bare_one_is_printed() {
-    let output = run(&["--quick"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = support::testing::lesson_output(run(&["--quick"])).stdout;
     for program in [
         "with lock: x += 1, GIL (50 µs)",
         "with lock: x += 1, no GIL",

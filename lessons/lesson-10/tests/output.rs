@@ -17,20 +17,9 @@ fn run(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn every_step_runs_and_every_check_says_yes() {
-    let output = run(&["--quick"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the lesson exits 0:\n{stdout}\n{stderr}"
-    );
+    let stdout = support::testing::lesson_output(run(&["--quick"])).stdout;
     let skeleton = support::testing::checks_skeleton(&stdout);
     support::testing::redacting().bind(|| insta::assert_snapshot!("lesson-10-checks", skeleton));
-    support::testing::assert_invariants_hold(&stdout);
-    assert!(
-        stdout.lines().all(|l| l.chars().count() <= 100),
-        "every line fits 100 columns:\n{stdout}"
-    );
     // The three servers, at each concurrency of a quick run, each with a row.
     for server in [
         "thread per connection",
