@@ -106,6 +106,60 @@ pub fn note(text: &str) {
     }
 }
 
+/// True when `RUST_BACKTRACE` asks for backtraces: set, and not `0` (std's own rule). A
+/// panic then makes std read this program's debug information, to name each frame.
+pub fn backtrace_requested() -> bool {
+    std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0")
+}
+
+/// What the conditions of a run do to its figures, said once at the top of a lesson that
+/// measures (CONTRIBUTING.md: "Lessons that measure say what the setting does to the
+/// figures"). Each lesson words the lines for its own figures; this picks the line for
+/// the build in force and for `RUST_BACKTRACE`, in the order they are added.
+#[derive(Debug)]
+pub struct Conditions {
+    lines: Vec<String>,
+}
+
+impl Conditions {
+    /// Starts with `debug` in a debug (unoptimised) build, `release` in an optimised one.
+    pub fn build(debug: &str, release: &str) -> Self {
+        let line = if cfg!(debug_assertions) {
+            debug
+        } else {
+            release
+        };
+        Self {
+            lines: vec![line.to_owned()],
+        }
+    }
+
+    /// Adds `set` when [`backtrace_requested`], `unset` otherwise; an empty one adds nothing.
+    pub fn backtrace(&mut self, set: &str, unset: &str) -> &mut Self {
+        let line = if backtrace_requested() { set } else { unset };
+        if !line.is_empty() {
+            self.lines.push(line.to_owned());
+        }
+        self
+    }
+
+    /// Adds a line of the lesson's own: the load, the CPUs, a setting only it reads.
+    pub fn line(&mut self, text: impl Into<String>) -> &mut Self {
+        self.lines.push(text.into());
+        self
+    }
+
+    /// Every line, each text broken at its newlines.
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        self.lines.iter().flat_map(|text| text.lines())
+    }
+
+    /// Prints them as one [`note`] under the current step.
+    pub fn note(&self) {
+        note(&self.lines().collect::<Vec<_>>().join("\n"));
+    }
+}
+
 /// Makes panics print only their thread, location and message — never a backtrace, even
 /// with `RUST_BACKTRACE` set. Resolving a backtrace makes std read the program's debug
 /// information into memory and keep it (tens of MiB), which would skew every memory and
@@ -151,6 +205,18 @@ mod tests {
             "lesson-99 stopped in step \"3. A thread pool\": failed to start a worker: failed \
              to spawn thread: Resource temporarily unavailable (os error 11)"
         );
+    }
+
+    #[test]
+    fn conditions_name_the_build_in_force_first() {
+        let mut conditions = Conditions::build("debug\nsecond line", "release");
+        conditions.line("load 0.5").backtrace("", "");
+        let expected: &[&str] = if cfg!(debug_assertions) {
+            &["debug", "second line", "load 0.5"]
+        } else {
+            &["release", "load 0.5"]
+        };
+        assert_eq!(conditions.lines().collect::<Vec<_>>(), expected);
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn show_copy_on_write(bytes: usize) -> Result<(), Box<dyn std::error::Error>
             written.to_string(),
             spread(&mut faults, |v| format!("{v:.0}")),
             spread(&mut dirty, |v| fmt::bytes(v as u64)),
-            if untouched { "yes" } else { "NO" }.to_owned(),
+            support::checks::yes_no(untouched).to_owned(),
         ]);
     }
     print!("{table}");

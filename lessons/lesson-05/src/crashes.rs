@@ -180,7 +180,8 @@ pub fn show_thread_crash() -> Result<String> {
 
 pub fn show_panic_at_join() -> Result<String> {
     fmt::step("3. A panic in a thread stops at join");
-    let quiet = crate::conditions::backtrace_requested();
+    // Rust's default panic hook would resolve a backtrace for this step's panic.
+    let quiet = fmt::backtrace_requested();
     if quiet {
         // Resolving a backtrace reads the program's debug information into memory (about
         // 35 MiB here, kept for the next backtrace), which would inflate every fork and every

@@ -171,32 +171,24 @@ fn tell_the_story(o: Options) -> Result<()> {
 
 /// The build and the environment, and what they do to this run's figures.
 fn show_conditions() {
-    let mut lines = vec![
-        if cfg!(debug_assertions) {
-            "Measured in a debug build (unoptimised): the counting loops of steps 1 and 3 run\n\
-         several times slower than with `cargo run --release -p lesson-07`, and step 1's\n\
-         load and store stay two separate calls, which a preemption can split. (On x86-64,\n\
-         rustc 1.95 -O makes the pair one `inc`: pinned runs then cannot lose.)"
-        } else if cfg!(target_arch = "x86_64") {
-            "Measured in a release build (optimised). rustc 1.95 -O makes step 1's load and\n\
+    let release = if cfg!(target_arch = "x86_64") {
+        "Measured in a release build (optimised). rustc 1.95 -O makes step 1's load and\n\
          store one `inc` instruction, which a preemption cannot split: pinned runs then\n\
          lose nothing. Spread runs can still lose: an `inc` without `lock` is not atomic\n\
          across cores."
-        } else {
-            "Measured in a release build (optimised)."
-        }
-        .to_string(),
-    ];
-    if backtrace_requested() {
-        lines.push(
-            "RUST_BACKTRACE is set: step 5's deliberate panic is printed without a backtrace."
-                .into(),
-        );
-    }
-    fmt::note(&lines.join("\n"));
-}
-
-/// True when `RUST_BACKTRACE` asks for backtraces (set, and not `0`).
-fn backtrace_requested() -> bool {
-    std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0")
+    } else {
+        "Measured in a release build (optimised)."
+    };
+    fmt::Conditions::build(
+        "Measured in a debug build (unoptimised): the counting loops of steps 1 and 3 run\n\
+         several times slower than with `cargo run --release -p lesson-07`, and step 1's\n\
+         load and store stay two separate calls, which a preemption can split. (On x86-64,\n\
+         rustc 1.95 -O makes the pair one `inc`: pinned runs then cannot lose.)",
+        release,
+    )
+    .backtrace(
+        "RUST_BACKTRACE is set: step 5's deliberate panic is printed without a backtrace.",
+        "",
+    )
+    .note();
 }

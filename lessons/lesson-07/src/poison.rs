@@ -50,7 +50,7 @@ pub fn poison_a_lock() -> Seen {
 pub fn show() {
     fmt::step("5. Poisoning: when the holder panics");
     println!("  (the holder thread's panic message follows, on stderr)");
-    let quiet = crate::backtrace_requested();
+    let quiet = fmt::backtrace_requested();
     if quiet {
         support::fmt::panics_without_backtrace();
     }

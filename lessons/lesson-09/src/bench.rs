@@ -234,16 +234,16 @@ pub fn show_table(ctx: &Ctx) -> Result<()> {
             total: 64 << 20,
         }
     };
-    if cfg!(debug_assertions) {
-        println!("  measured in a debug (unoptimised) build: the copies are the library's memcpy");
-        println!("  either way, but the loops around them run slower, and the in-place rows' fill");
-        println!(
-            "  and checksum loops (plain Rust) far slower: try cargo run --release -p lesson-09;"
-        );
-    } else {
-        println!("  measured in a release (optimised) build;");
+    let mut conditions = support::fmt::Conditions::build(
+        "measured in a debug (unoptimised) build: the copies are the library's memcpy\n\
+         either way, but the loops around them run slower, and the in-place rows' fill\n\
+         and checksum loops (plain Rust) far slower: try cargo run --release -p lesson-09;",
+        "measured in a release (optimised) build;",
+    );
+    conditions.line("RUST_BACKTRACE changes nothing here, as nothing panics while timed");
+    for line in conditions.lines() {
+        println!("  {line}");
     }
-    println!("  RUST_BACKTRACE changes nothing here, as nothing panics while timed");
     println!(
         "  measuring each channel in turn ({} runs of each kind after a warm-up); time taken:",
         plan.runs

@@ -30,15 +30,16 @@ pub fn mix(n: u64) -> u64 {
 /// Says whether this is a debug or release build and whether RUST_BACKTRACE is set, and
 /// what each does to the figures.
 pub fn say_how_it_is_built() {
-    let build = if cfg!(debug_assertions) {
-        "debug build: each unit of work is slower than in --release, but every thread count"
-    } else {
-        "release build: every thread count"
-    };
-    println!("  {build}");
-    println!("  runs the same units, so speedups (ratios) compare fairly either way");
-    match std::env::var("RUST_BACKTRACE") {
-        Ok(v) => println!("  RUST_BACKTRACE={v}: only a panic would be slower; no step panics"),
-        Err(_) => println!("  RUST_BACKTRACE unset (it only slows a panic; no step panics)"),
+    let mut conditions = support::fmt::Conditions::build(
+        "debug build: each unit of work is slower than in --release, but every thread count",
+        "release build: every thread count",
+    );
+    conditions.line("runs the same units, so speedups (ratios) compare fairly either way");
+    conditions.line(match std::env::var("RUST_BACKTRACE") {
+        Ok(v) => format!("RUST_BACKTRACE={v}: only a panic would be slower; no step panics"),
+        Err(_) => "RUST_BACKTRACE unset (it only slows a panic; no step panics)".to_owned(),
+    });
+    for line in conditions.lines() {
+        println!("  {line}");
     }
 }
