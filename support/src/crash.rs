@@ -289,6 +289,19 @@ pub fn is_rerun() -> bool {
     crate::startup_env::var(RERUN_ENV).is_some()
 }
 
+/// True when this process has no child left, running or a zombie: what a re-run copy
+/// checks after the learner's code has forked. It only looks (`WNOWAIT`), so a zombie is
+/// still there for whoever reaps it, and asking twice gives the same answer.
+pub fn no_child_left() -> bool {
+    // SAFETY: siginfo_t is a plain C struct, for which all-zero bytes are a valid value.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let flags = libc::WEXITED | libc::WSTOPPED | libc::WCONTINUED | libc::WNOHANG | libc::WNOWAIT;
+    // SAFETY: waitid(2) writes only into `info`, which outlives the call; WNOHANG keeps it
+    // from blocking and WNOWAIT from reaping. ECHILD means there is no child at all.
+    let result = unsafe { libc::waitid(libc::P_ALL, 0, &mut info, flags) };
+    result == -1 && io::Error::last_os_error().raw_os_error() == Some(libc::ECHILD)
+}
+
 /// The name of a signal number on this machine, e.g. `SIGSEGV` for 11 on x86-64.
 pub fn signal_name(signal: i32) -> &'static str {
     SIGNALS
@@ -372,6 +385,36 @@ const SIGNALS: &[(i32, &str, &str)] = signals! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_child_is_seen_until_it_is_reaped_and_looking_reaps_nothing() {
+        // The test harness runs other tests' children beside this one, so only this
+        // process's own view after its child is reaped is certain: ask in a fresh copy.
+        if !is_rerun() {
+            let run = rerun_test(
+                "crash::tests::a_child_is_seen_until_it_is_reaped_and_looking_reaps_nothing",
+                Duration::from_secs(10),
+            )
+            .unwrap();
+            assert_eq!(reported(&run, "BEFORE"), "true", "{}", indented(&run));
+            assert_eq!(reported(&run, "RUNNING"), "false", "{}", indented(&run));
+            assert_eq!(
+                reported(&run, "ZOMBIE"),
+                "false false",
+                "{}",
+                indented(&run)
+            );
+            assert_eq!(reported(&run, "REAPED"), "true", "{}", indented(&run));
+            return;
+        }
+        report("BEFORE", no_child_left());
+        let mut child = Command::new("sleep").arg("0.2").spawn().unwrap();
+        report("RUNNING", no_child_left());
+        std::thread::sleep(Duration::from_millis(600));
+        report("ZOMBIE", format!("{} {}", no_child_left(), no_child_left()));
+        child.wait().unwrap();
+        report("REAPED", no_child_left());
+    }
 
     #[test]
     fn names_the_common_signals() {

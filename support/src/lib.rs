@@ -20,8 +20,6 @@
 //! - [`table`]: aligned text tables;
 //! - [`names`]: unique, sweepable names for shared memory and message queues;
 //! - [`threads`]: this process's threads as kernel tasks (TIDs, names, states);
-//! - [`cpustat`]: how busy each core was, machine-wide, from `/proc/stat`;
-//! - [`owncpu`]: the CPU time this program's threads and child processes spent on each core;
 //! - [`crash`]: running what may crash in a subprocess and naming how it ended;
 //! - [`sealed`]: test results (passes, reports, panics) that the code under test cannot forge;
 //! - [`rendezvous`]: a meeting point with a deadline, proving threads ran at the same time;
@@ -42,7 +40,6 @@ pub mod checks;
 #[cfg(feature = "child")]
 pub mod child;
 pub mod cleanup;
-pub mod cpustat;
 pub mod crash;
 pub mod fmt;
 pub mod futex;
@@ -50,7 +47,6 @@ pub mod machine;
 #[cfg(feature = "model")]
 pub mod model;
 pub mod names;
-pub mod owncpu;
 pub mod proc;
 pub mod rendezvous;
 pub mod sealed;

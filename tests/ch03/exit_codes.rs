@@ -1,23 +1,13 @@
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};
-use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::Pid;
 
 use crate::exit_codes::collect_exit_codes;
 
 /// Five distinct codes; the children end in reverse order, last one first.
 const CODES: [u8; 5] = [3, 14, 15, 92, 65];
-
-/// In the isolated copy: no child may be left to wait for (no zombie, no runaway).
-fn no_child_left() -> bool {
-    matches!(
-        waitpid(None, Some(WaitPidFlag::WNOHANG)),
-        Err(Errno::ECHILD)
-    )
-}
 
 #[test]
 fn collects_codes_in_child_order() {
@@ -27,7 +17,7 @@ fn collects_codes_in_child_order() {
         let codes = collect_exit_codes(&CODES);
         super::only_in(first);
         super::report("RESULT", format!("{codes:?}"));
-        super::report("NO_CHILD_LEFT", no_child_left());
+        super::report("NO_CHILD_LEFT", support::crash::no_child_left());
         return;
     }
     let run = super::isolated("grading::exit_codes::collects_codes_in_child_order");
@@ -49,7 +39,7 @@ fn handles_no_child_and_one_child() {
             super::only_in(first);
             super::report(label, format!("{result:?}"));
         }
-        super::report("NO_CHILD_LEFT", no_child_left());
+        super::report("NO_CHILD_LEFT", support::crash::no_child_left());
         return;
     }
     let run = super::isolated("grading::exit_codes::handles_no_child_and_one_child");
@@ -87,7 +77,7 @@ fn reports_a_killed_child_as_minus_its_signal() {
             killer.join().expect("the killer thread").is_some(),
         );
         super::report("RESULT", format!("{codes:?}"));
-        super::report("NO_CHILD_LEFT", no_child_left());
+        super::report("NO_CHILD_LEFT", support::crash::no_child_left());
         return;
     }
     let run = super::isolated("grading::exit_codes::reports_a_killed_child_as_minus_its_signal");
@@ -141,7 +131,7 @@ fn waits_for_the_children_made_when_fork_fails() {
         super::only_in(first);
         FAIL_FORK_AT.store(0, Ordering::SeqCst);
         super::report("RESULT", format!("{codes:?}"));
-        super::report("NO_CHILD_LEFT", no_child_left());
+        super::report("NO_CHILD_LEFT", support::crash::no_child_left());
         return;
     }
     let run = super::isolated("grading::exit_codes::waits_for_the_children_made_when_fork_fails");

@@ -1,8 +1,6 @@
 use std::time::{Duration, Instant};
 
 use ch08_toyvm::{Op, counting};
-use nix::errno::Errno;
-use nix::sys::wait::{WaitPidFlag, waitpid};
 use support::crash::{Finished, is_rerun, isolated_test};
 use support::seeded::{Rng, fresh};
 
@@ -38,14 +36,6 @@ fn isolated(test: &str) -> Finished {
     )
 }
 
-/// True when this process has no child left, running or zombie.
-fn no_child_left() -> bool {
-    matches!(
-        waitpid(None, Some(WaitPidFlag::WNOHANG)),
-        Err(Errno::ECHILD)
-    )
-}
-
 #[test]
 fn children_run_at_once_and_results_come_back_in_order() {
     let _graded = support::sealed::graded();
@@ -76,7 +66,7 @@ fn children_run_at_once_and_results_come_back_in_order() {
          Ok({counts:?}) in that order (seed {seed}; replay with PTM_SEED={seed})"
     );
     assert!(
-        no_child_left(),
+        support::crash::no_child_left(),
         "after run_in_children returned, a child was still there to wait for (a zombie): \
          wait for every child with waitpid"
     );
@@ -101,7 +91,10 @@ fn no_programs_no_children() {
         Ok(vec![]),
         "run_in_children(&[]): expected Ok([])"
     );
-    assert!(no_child_left(), "run_in_children(&[]) left a child behind");
+    assert!(
+        support::crash::no_child_left(),
+        "run_in_children(&[]) left a child behind"
+    );
 }
 
 /// `sleep(NAP_MS)`, then `globals[0] = value`: the result is `value`.
@@ -144,11 +137,11 @@ fn fixed_programs_report() {
             unsafe { libc::_exit(101) }
         }
         report("RESULTS", format!("{results:?}"));
-        report("NO_CHILD", yes(no_child_left()));
+        report("NO_CHILD", yes(support::crash::no_child_left()));
         let serial = Duration::from_millis((NAP_MS as u64) * programs.len() as u64);
         report("AT_ONCE", yes(elapsed < serial * 3 / 4));
         report("EMPTY", format!("{:?}", run_in_children(&[])));
-        report("EMPTY_NO_CHILD", yes(no_child_left()));
+        report("EMPTY_NO_CHILD", yes(support::crash::no_child_left()));
         return;
     }
     let run = isolated("fixed_programs_report");

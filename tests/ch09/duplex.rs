@@ -58,7 +58,7 @@ fn converses_beyond_the_pipe_capacity_and_leaves_nothing() {
         super::report("LENGTH", length);
         super::report("SAME", answers == requests.to_ascii_uppercase());
         super::report("ANSWER_LENGTH", answers.len());
-        super::report("NO_CHILD_LEFT", super::no_child_left());
+        super::report("NO_CHILD_LEFT", support::crash::no_child_left());
         let fds_after = super::open_fds();
         super::report("FDS", format!("{fds_before:?} -> {fds_after:?}"));
         super::report("SAME_FDS", fds_before == fds_after);

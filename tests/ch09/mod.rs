@@ -38,12 +38,6 @@ pub fn open_fds() -> Vec<String> {
     fds
 }
 
-/// True when no child of this process is left (running or a zombie).
-pub fn no_child_left() -> bool {
-    nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG))
-        == Err(nix::errno::Errno::ECHILD)
-}
-
 /// Entries of `/dev/shm` that carry this run's prefix (from `support::names`).
 pub fn shm_leftovers() -> Vec<String> {
     let probe = support::names::unique("probe");

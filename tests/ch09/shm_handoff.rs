@@ -77,7 +77,7 @@ fn hands_over_every_item_once_in_order_without_spinning() {
         super::report("WALL_MICROS", wall.as_micros());
         drop(mailbox);
         super::report("SHM_AT_END", format!("{:?}", super::shm_leftovers()));
-        super::report("NO_CHILD_LEFT", super::no_child_left());
+        super::report("NO_CHILD_LEFT", support::crash::no_child_left());
         return;
     }
     let run = super::isolated(

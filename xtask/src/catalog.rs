@@ -50,12 +50,9 @@ pub struct Exercise {
     /// One line for `cargo xtask list`.
     pub title: String,
     /// Hints in tiers, shown one more each time `cargo xtask hint` is asked: a nudge first,
-    /// the full recipe last. The maintainer check rejects an empty one.
+    /// the full recipe last. The maintainer check wants at least two.
     #[serde(default)]
     pub hints: Vec<String>,
-    /// The older single-hint form, read as one tier while chapters move to `hints`.
-    #[serde(default)]
-    pub hint: Option<String>,
     /// Wall-clock limit for the exercise's tests; [`DEFAULT_TIMEOUT_SECS`] when missing.
     #[serde(default)]
     pub timeout_secs: Option<u64>,
@@ -73,11 +70,10 @@ impl Exercise {
             .unwrap_or_default()
     }
 
-    /// Every hint tier, nudge first; the older single `hint` counts as one tier.
+    /// Every hint tier, nudge first (blank ones left out).
     pub fn hint_tiers(&self) -> Vec<&str> {
-        self.hint
+        self.hints
             .iter()
-            .chain(&self.hints)
             .map(|h| h.trim())
             .filter(|h| !h.is_empty())
             .collect()
@@ -293,5 +289,15 @@ mod tests {
         }
         let error = find(&chapters, "ancestor").unwrap_err().to_string();
         assert!(error.contains("did you mean `ancestry`?"), "{error}");
+    }
+
+    #[test]
+    fn an_unknown_key_such_as_the_old_single_hint_is_refused() {
+        let entry = "[[exercise]]\nid = \"x\"\nfile = \"src/x.rs\"\ntitle = \"X\"\n";
+        assert!(toml::from_str::<InfoFile>(entry).is_ok());
+        let error = toml::from_str::<InfoFile>(&format!("{entry}hint = \"all of it\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unknown field `hint`"), "{error}");
     }
 }

@@ -268,15 +268,9 @@ const MARKERS_EXPLAINED: &str = "Your code goes between";
 /// Hints come in at least two tiers, a nudge first and the full recipe last.
 fn hint_problem(exercise: &Exercise) -> Option<String> {
     let tiers = exercise.hint_tiers().len();
-    if exercise.hint.is_some() {
-        Some("uses the single `hint`; give it `hints = [nudge, …, recipe]`".to_owned())
-    } else if tiers < 2 {
-        Some(format!(
-            "has {tiers} hint tier(s); give it at least two: `hints = [nudge, …, recipe]`"
-        ))
-    } else {
-        None
-    }
+    (tiers < 2).then(|| {
+        format!("has {tiers} hint tier(s); give it at least two: `hints = [nudge, …, recipe]`")
+    })
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -393,25 +387,18 @@ mod tests {
     }
 
     #[test]
-    fn hints_need_two_tiers_and_no_single_hint() {
+    fn hints_need_two_tiers() {
         let mut exercise = crate::catalog::Exercise {
             id: "x".into(),
             file: "src/x.rs".into(),
             title: String::new(),
             hints: vec!["nudge".into(), "recipe".into()],
-            hint: None,
             timeout_secs: None,
             chapter: 1,
         };
         assert_eq!(hint_problem(&exercise), None);
         exercise.hints.pop();
         assert!(hint_problem(&exercise).unwrap().contains("has 1 hint tier"));
-        exercise.hint = Some("everything".into());
-        assert!(
-            hint_problem(&exercise)
-                .unwrap()
-                .starts_with("uses the single `hint`")
-        );
     }
 
     #[test]

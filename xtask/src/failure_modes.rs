@@ -28,7 +28,6 @@ fn attempt(stem: &str) -> Exercise {
         file: PathBuf::from(format!("src/grading/{stem}.rs")),
         title: String::new(),
         hints: Vec::new(),
-        hint: None,
         timeout_secs: Some(timeout_secs(stem)),
         chapter: 0,
     }

@@ -306,7 +306,6 @@ mod tests {
             file: "src/x.rs".into(),
             title: String::new(),
             hints: Vec::new(),
-            hint: None,
             timeout_secs: None,
             chapter: 1,
         };

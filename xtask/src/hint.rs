@@ -113,7 +113,6 @@ mod tests {
             file: "src/x.rs".into(),
             title: String::new(),
             hints: hints.iter().map(|h| (*h).to_owned()).collect(),
-            hint: None,
             timeout_secs: None,
             chapter: 1,
         }
@@ -176,17 +175,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn the_single_legacy_hint_is_one_tier() {
-        let dir = std::env::temp_dir().join(format!("ptm-hint1-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut progress = Progress::load(&dir).unwrap();
-        let mut legacy = exercise(&[]);
-        legacy.hint = Some("all of it".into());
-        let text = next_tier(&legacy, &mut progress, "h");
-        assert_eq!(text, "hint 1 of 1 — the last one\n\nall of it");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -236,7 +236,8 @@ pub fn run_exercise(root: &Path, binary: &Path, exercise: &Exercise) -> Result<O
             "--include-ignored",
         ])
         .current_dir(root)
-        .env("INSTA_UPDATE", "no")
+        // INSTA_UPDATE is the sandbox's (`new`: a mismatch is stored beside its snapshot
+        // for the feedback to read, then removed).
         .env("INSTA_FORCE_PASS", "0")
         .env("INSTA_WORKSPACE_ROOT", root)
         .env("RUST_BACKTRACE", "0")

@@ -53,8 +53,8 @@ impl Sandbox {
         })
     }
 
-    /// Points the tests at this sandbox. Applied after the runner's own settings, so its
-    /// `INSTA_UPDATE` is the one the tests see.
+    /// Points the tests at this sandbox, and has insta store a mismatching value beside its
+    /// snapshot (`INSTA_UPDATE=new`) for the feedback to read.
     pub fn apply(&self, command: &mut Command) {
         command
             .env("TMPDIR", &self.temp_dir)

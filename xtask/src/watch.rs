@@ -283,7 +283,6 @@ mod tests {
             file: format!("src/{id}.rs").into(),
             title: String::new(),
             hints: Vec::new(),
-            hint: None,
             timeout_secs: None,
             chapter,
         }

@@ -7,8 +7,8 @@
 // expected, not a warning to fix.
 #![allow(unused_variables, unused_mut, dead_code)]
 
-pub mod par_map;
 pub mod channel_pipeline;
+pub mod par_map;
 pub mod pool;
 pub mod server;
 

@@ -13,7 +13,9 @@
 mod conditions;
 mod cpu;
 mod cpuchart;
+mod cpustat;
 mod io;
+mod owncpu;
 mod python;
 mod race;
 mod sampler;

@@ -1,6 +1,6 @@
 //! How busy each core was, sampled over time two ways: by everything on the machine
-//! ([`support::cpustat`], the `cpuN` lines of `/proc/stat`), and by this program alone,
-//! from its threads and its child processes' threads ([`support::owncpu`]). The difference
+//! ([`crate::cpustat`], the `cpuN` lines of `/proc/stat`), and by this program alone,
+//! from its threads and its child processes' threads ([`crate::owncpu`]). The difference
 //! between the two is what other programs used.
 //!
 //! Why here, in the lesson: only lesson 08 samples while it runs (its CPU charts); no
@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use support::cpustat::{CoreTicks, read, utilisation};
-use support::owncpu::{self, ThreadCpu};
+use crate::cpustat::{CoreTicks, read, utilisation};
+use crate::owncpu::{self, ThreadCpu};
 
 /// One interval between two reads.
 #[derive(Debug, Clone, PartialEq)]

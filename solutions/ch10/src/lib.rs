@@ -3,8 +3,8 @@
 //! Each exercise is one file in `src/`; this file only lists them. Grade them with
 //! `cargo xtask grade 10`; ask for a hint with `cargo xtask hint <exercise>`.
 
-pub mod par_map;
 pub mod channel_pipeline;
+pub mod par_map;
 pub mod pool;
 pub mod server;
 

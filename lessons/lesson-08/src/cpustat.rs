@@ -8,10 +8,8 @@
 //! us. Guest time is already included in user time by the kernel, so it is not added again.
 //! Every process on the machine shows in these figures, not only the caller's.
 //!
-//! A reader of `/proc` beside [`crate::proc`] and [`crate::owncpu`] (whose tests ask it
-//! which CPUs are online), so it stays in the kit; the sampler that reads it over time and
-//! the chart drawn from the samples are lesson 08's own (`lessons/lesson-08/src/sampler.rs`
-//! and `cpuchart.rs`).
+//! Lesson 08's own, like the sampler that reads it over time (`sampler.rs`) and the chart
+//! drawn from the samples (`cpuchart.rs`): no other lesson or test uses it.
 
 /// One core's tick counters at one moment, reduced to what utilisation needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

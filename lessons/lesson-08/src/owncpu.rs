@@ -20,7 +20,7 @@
 //! once it has been waited for), and comparing the two says how much that was.
 //!
 //! Descendants are found by their parents: every process's `/proc/<pid>/stat` names its
-//! parent's PID (field 4, `ppid`), and [`crate::proc::descendants`] follows those links
+//! parent's PID (field 4, `ppid`), and [`support::proc::descendants`] follows those links
 //! down from this process. The `/proc/<pid>/task/<tid>/children` files would list the same
 //! processes more directly, but proc_tid_children(5) warns that they are reliable only
 //! while the children are stopped or frozen (one child exiting during the read may hide
@@ -95,7 +95,7 @@ pub fn remember(before: &[ThreadCpu], after: &[ThreadCpu]) -> Vec<ThreadCpu> {
 pub fn read(skip: Option<i32>) -> Vec<ThreadCpu> {
     let mut threads = Vec::new();
     let lesson = std::process::id() as i32;
-    for pid in crate::proc::descendants(lesson, &crate::proc::parents()) {
+    for pid in support::proc::descendants(lesson, &support::proc::parents()) {
         let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
             continue; // it ended
         };
@@ -224,7 +224,7 @@ mod tests {
 
     #[test]
     fn a_busy_thread_of_this_process_is_read_on_a_real_cpu() {
-        let me = crate::threads::tid();
+        let me = support::threads::tid();
         // Spin until this thread's own clock shows 30 ms of CPU (however long that takes on
         // a busy machine), then sleep: blocking brings `schedstat` up to date.
         while this_thread() < Duration::from_millis(30) {
@@ -275,7 +275,7 @@ mod tests {
         let deadline = std::time::Instant::now() + Duration::from_secs(5);
         let (mut grandchild, mut found) = (None, false);
         while !found && std::time::Instant::now() < deadline {
-            grandchild = crate::proc::children(shell_pid).first().copied();
+            grandchild = support::proc::children(shell_pid).first().copied();
             found = grandchild.is_some_and(|pid| read(None).iter().any(|t| t.pid == pid));
             std::thread::sleep(Duration::from_millis(5));
         }
