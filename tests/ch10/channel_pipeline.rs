@@ -10,37 +10,14 @@ use crate::channel_pipeline::pipeline;
 /// How long a pipeline of a few thousand small items may take before it is called stuck.
 const PATIENCE: Duration = Duration::from_secs(4);
 
-/// Runs `work` on a thread and returns its result, or panics if it takes longer than
-/// `PATIENCE` (a stage that never ends) or panicked.
+/// What probably keeps the work from ending, when it has not within `PATIENCE`.
+const STUCK: &str = "When the input ends, does every stage end? A stage's loop over its \
+                     receiver ends only once every sender of that channel is dropped (is a \
+                     sender, or a clone of one, still alive outside the stage that uses it?)";
+
+/// [`super::within_patience`] with this exercise's patience and likely cause.
 fn within_patience<R: Send + 'static>(what: &str, work: impl FnOnce() -> R + Send + 'static) -> R {
-    let (done_tx, done_rx) = mpsc::channel();
-    let worker = thread::spawn(move || {
-        done_tx.send(work()).ok();
-    });
-    match done_rx.recv_timeout(PATIENCE) {
-        Ok(result) => {
-            worker.join().ok();
-            result
-        }
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
-            "{what}: pipeline did not return within {PATIENCE:?}. When the input ends, does \
-             every stage end? A stage's loop over its receiver ends only once every sender \
-             of that channel is dropped (is a sender, or a clone of one, still alive \
-             outside the stage that uses it?)"
-        ),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            let why = worker.join().err();
-            let why = why
-                .as_ref()
-                .and_then(|p| {
-                    p.downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                })
-                .unwrap_or_default();
-            panic!("{what}: pipeline panicked: {why}")
-        }
-    }
+    super::within_patience(what, PATIENCE, STUCK, work)
 }
 
 /// Parses a line of text: a stage the test can check.

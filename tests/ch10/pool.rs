@@ -10,36 +10,14 @@ use crate::pool::ThreadPool;
 /// How long the test waits for a pool's work that should have finished long before.
 const PATIENCE: Duration = Duration::from_secs(3);
 
-/// Runs `work` on a thread and returns its result, or panics if it takes longer than
-/// `PATIENCE` (a worker that never ends) or panicked.
+/// What probably keeps the work from ending, when it has not within `PATIENCE`.
+const STUCK: &str = "Does dropping the pool close the queue (drop the Sender) before it \
+                     joins the workers? A worker's loop over the queue ends only once every \
+                     Sender is gone.";
+
+/// [`super::within_patience`] with this exercise's patience and likely cause.
 fn within_patience<R: Send + 'static>(what: &str, work: impl FnOnce() -> R + Send + 'static) -> R {
-    let (done_tx, done_rx) = mpsc::channel();
-    let worker = thread::spawn(move || {
-        done_tx.send(work()).ok();
-    });
-    match done_rx.recv_timeout(PATIENCE) {
-        Ok(result) => {
-            worker.join().ok();
-            result
-        }
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
-            "{what}: not finished after {PATIENCE:?}. Does dropping the pool close the queue \
-             (drop the Sender) before it joins the workers? A worker's loop over the queue \
-             ends only once every Sender is gone."
-        ),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            let why = worker.join().err();
-            let why = why
-                .as_ref()
-                .and_then(|p| {
-                    p.downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                })
-                .unwrap_or_default();
-            panic!("{what}: panicked: {why}")
-        }
-    }
+    super::within_patience(what, PATIENCE, STUCK, work)
 }
 
 #[test]
