@@ -1,5 +1,6 @@
 //! `cargo xtask book`: install the pinned book tools once into `.tools/`, check that
-//! every `{{#include}}` resolves, then build (or serve) the book into `target/book/`.
+//! every `{{#include}}` resolves, then build (or serve) the book into `target/book/`, and
+//! with `--lang ko` the Korean edition into `target/book/ko/` (its text from `po/ko.po`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,8 +12,50 @@ use crate::catalog::repo_root;
 /// The book tools and the exact versions the book is tested with.
 const TOOLS: &[(&str, &str)] = &[("mdbook", "0.5.4"), ("mdbook-mermaid", "0.17.1")];
 
-pub fn run(serve: bool, port: u16) -> Result<()> {
+/// The translation tools (`mdbook-gettext`, `mdbook-xgettext`): installed only when a
+/// translation is built or its catalog updated, so a learner reading in English never
+/// waits for them. Version 0.4.0 is the one that works with mdbook 0.5 (its newest).
+const I18N_TOOL: (&str, &str) = ("mdbook-i18n-helpers", "0.4.0");
+
+/// An edition of the book: its language code, the folder below `target/book/` it is built
+/// into, and its title and description (book.toml holds the English ones).
+pub struct Edition {
+    pub code: &'static str,
+    pub folder: &'static str,
+    title: &'static str,
+    description: &'static str,
+}
+
+pub const ENGLISH: Edition = Edition {
+    code: "en",
+    folder: "",
+    title: "",
+    description: "",
+};
+
+pub const KOREAN: Edition = Edition {
+    code: "ko",
+    folder: "ko",
+    title: "프로세스와 스레드, 그리고 그 아래의 기계",
+    description: "프로그램이 어떻게 프로세스가 되고, 스레드가 프로세스를 어떻게 나눠 쓰며, 메모리는 어디에 \
+                  있고, 전역 인터프리터 락은 왜 스레드를 제한하고, 프로세스는 어떻게 서로 통신하는지를 \
+                  여러분의 컴퓨터에서 직접 측정하며 배웁니다.",
+};
+
+/// The editions, by `--lang` code.
+pub fn edition(code: &str) -> Option<&'static Edition> {
+    [&ENGLISH, &KOREAN].into_iter().find(|e| e.code == code)
+}
+
+/// Builds (or serves) one edition. A translation is built after the English book, which
+/// it sits inside (`target/book/ko/`), so the language picker's links work both ways; a
+/// served translation is served alone (its link to English leads to the last English
+/// build).
+pub fn run_edition(serve: bool, port: u16, edition: &Edition) -> Result<()> {
     let root = repo_root();
+    if edition.code != ENGLISH.code && !serve {
+        run_edition(false, port, &ENGLISH)?;
+    }
     let problems = check_includes(&root)?;
     if !problems.is_empty() {
         bail!(
@@ -20,9 +63,25 @@ pub fn run(serve: bool, port: u16) -> Result<()> {
             problems.join("\n  ")
         );
     }
-    let bin = ensure_tools(&root)?;
+    let translated = edition.code != ENGLISH.code;
+    let bin = ensure_tools(&root, translated)?;
     let mut mdbook = Command::new(bin.join("mdbook"));
     mdbook.current_dir(&root).env("PATH", path_with(&bin));
+    let dest = root.join("target/book").join(edition.folder);
+    if translated {
+        // mdbook reads `MDBOOK_<section>__<key>` as settings: the language picks
+        // `po/<code>.po` for the gettext preprocessor, which runs after the includes are
+        // pulled in and before the diagrams are drawn. Declared here, not in book.toml, so
+        // the English build neither needs it nor warns about it.
+        mdbook
+            .env("MDBOOK_BOOK__LANGUAGE", edition.code)
+            .env("MDBOOK_BOOK__TITLE", edition.title)
+            .env("MDBOOK_BOOK__DESCRIPTION", edition.description)
+            .env(
+                "MDBOOK_PREPROCESSOR__GETTEXT",
+                r#"{"after": ["links"], "before": ["mermaid"]}"#,
+            );
+    }
     if serve {
         println!(
             "Serving the book on http://127.0.0.1:{port} (Ctrl-C to stop); it rebuilds when a page changes."
@@ -37,6 +96,7 @@ pub fn run(serve: bool, port: u16) -> Result<()> {
     } else {
         mdbook.arg("build");
     }
+    mdbook.arg("--dest-dir").arg(&dest);
     // Ended with this process: `cargo xtask book --serve` stopped by SIGTERM (or killed)
     // would otherwise leave `mdbook serve` holding the port.
     end_with_parent(&mut mdbook);
@@ -45,10 +105,7 @@ pub fn run(serve: bool, port: u16) -> Result<()> {
         bail!("mdbook failed ({status})");
     }
     if !serve {
-        println!(
-            "The book is in {}",
-            root.join("target/book/index.html").display()
-        );
+        println!("The book is in {}", dest.join("index.html").display());
     }
     Ok(())
 }
@@ -100,17 +157,23 @@ fn run_without_version_warning(mdbook: &mut Command) -> Result<std::process::Exi
     child.wait().context("failed to wait for mdbook")
 }
 
-/// Installs any missing or outdated tool into `<repo>/.tools` and returns the folder of
-/// the binaries. The first time takes minutes, so it says how long and what to do
-/// meanwhile, and leaves cargo's own progress on screen. Both tools build in one target
-/// folder (`.tools/target`), so the crates they share compile once.
-pub fn ensure_tools(root: &Path) -> Result<PathBuf> {
+/// Installs any missing or outdated tool into `<repo>/.tools` (with `translations`, the
+/// translation tools too) and returns the folder of the binaries. The first time takes
+/// minutes, so it says how long and what to do meanwhile, and leaves cargo's own progress
+/// on screen. All tools build in one target folder (`.tools/target`), so the crates they
+/// share compile once.
+pub fn ensure_tools(root: &Path, translations: bool) -> Result<PathBuf> {
     let tools = root.join(".tools");
     let bin = tools.join("bin");
-    let missing: Vec<_> = TOOLS
+    let mut missing: Vec<_> = TOOLS
         .iter()
         .filter(|(name, version)| installed_version(&bin.join(name)).as_deref() != Some(*version))
         .collect();
+    // The translation tools print no version: cargo's own record of what it installed says.
+    if translations && installed_crate_version(&tools, I18N_TOOL.0).as_deref() != Some(I18N_TOOL.1)
+    {
+        missing.push(&I18N_TOOL);
+    }
     if missing.is_empty() {
         return Ok(bin);
     }
@@ -165,7 +228,17 @@ pub fn installed_version(binary: &Path) -> Option<String> {
     )
 }
 
-fn path_with(bin: &Path) -> std::ffi::OsString {
+/// The version of `krate` that `cargo install --root tools` installed, from cargo's record
+/// of it (`.crates.toml`: `"<name> <version> (<source>)" = [binaries]`).
+fn installed_crate_version(tools: &Path, krate: &str) -> Option<String> {
+    let record = std::fs::read_to_string(tools.join(".crates.toml")).ok()?;
+    record.lines().find_map(|line| {
+        let mut words = line.trim_start_matches('"').split_whitespace();
+        (words.next()? == krate).then(|| words.next().map(str::to_owned))?
+    })
+}
+
+pub fn path_with(bin: &Path) -> std::ffi::OsString {
     let mut paths = vec![bin.to_path_buf()];
     paths.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),

@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 mod faults;
+mod language;
 pub use faults::self_test;
 
 /// A text file, or an error that names it.
@@ -37,11 +38,33 @@ const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the page's scripts (mermaid) may run, in Chromium's virtual time (ms).
 const VIRTUAL_TIME_BUDGET_MS: u32 = 10_000;
 
-/// Checks the book built in `root/target/book/` in a real browser. Returns one line per
-/// problem; empty means the book renders, links and searches as it should. With
-/// `screenshots`, also saves `<dir>/<page>.png` of every chapter.
+/// Checks the book built in `root/target/book/` in a real browser, and its Korean edition
+/// in `target/book/ko/` (required once `po/ko.po` exists). Returns one line per problem;
+/// empty means both render, link and search as they should. With `screenshots`, also saves
+/// `<dir>/<page>.png` of every chapter (`<dir>/ko/<page>.png` for the Korean edition).
 pub fn check_rendered_book(root: &Path, screenshots: Option<&Path>) -> Result<Vec<String>> {
-    let book = root.join("target/book");
+    let mut problems = check_edition(root, &root.join("target/book"), None, screenshots)?;
+    let korean = root.join("target/book/ko");
+    if korean.join("index.html").is_file() {
+        let shots = screenshots.map(|dir| dir.join("ko"));
+        problems.extend(check_edition(root, &korean, Some("ko"), shots.as_deref())?);
+    } else if root.join("po/ko.po").is_file() {
+        problems.push(format!(
+            "{} has no Korean edition; build it with `cargo xtask book --lang ko`",
+            korean.display()
+        ));
+    }
+    Ok(problems)
+}
+
+/// One edition: `translation` is its language code, or `None` for the English book. A
+/// translation's problems name its pages as `<code>/<page>`.
+fn check_edition(
+    root: &Path,
+    book: &Path,
+    translation: Option<&str>,
+    screenshots: Option<&Path>,
+) -> Result<Vec<String>> {
     if !book.join("index.html").is_file() {
         bail!("{} has no built book; {NOT_BUILT}", book.display());
     }
@@ -51,6 +74,7 @@ pub fn check_rendered_book(root: &Path, screenshots: Option<&Path>) -> Result<Ve
         std::fs::create_dir_all(dir)
             .with_context(|| format!("failed to create {}", dir.display()))?;
     }
+    let prefix = translation.map_or(String::new(), |code| format!("{code}/"));
 
     let mut problems = Vec::new();
     let mut pages = Vec::new();
@@ -59,12 +83,20 @@ pub fn check_rendered_book(root: &Path, screenshots: Option<&Path>) -> Result<Ve
         let page = book.join(&html);
         if !page.is_file() {
             problems.push(format!(
-                "{html}: not in the built book although SUMMARY.md lists {chapter}; {NOT_BUILT}"
+                "{prefix}{html}: not in the built book although SUMMARY.md lists {chapter}; \
+                 {NOT_BUILT}"
             ));
             continue;
         }
         let markdown = text_of(&root.join("book").join(chapter))?;
-        problems.extend(check_page(&chromium, &page, &html, &markdown)?);
+        let shown_as = format!("{prefix}{html}");
+        problems.extend(check_page(
+            &chromium,
+            &page,
+            &shown_as,
+            &markdown,
+            translation,
+        )?);
         if let Some(dir) = screenshots {
             screenshot(&chromium, &page, &dir.join(&html).with_extension("png"))?;
         }
@@ -79,13 +111,27 @@ pub fn check_rendered_book(root: &Path, screenshots: Option<&Path>) -> Result<Ve
             linking.push(extra.to_owned());
         }
     }
-    problems.extend(check_links(&book, &linking)?);
-    problems.extend(check_search_index(&book, &pages)?);
+    let named = |problem: String| format!("{prefix}{problem}");
+    problems.extend(check_links(book, &linking)?.into_iter().map(named));
+    problems.extend(check_search_index(book, &pages)?.into_iter().map(named));
+    if translation.is_some() {
+        problems.extend(
+            language::search_index_problems(book)?
+                .into_iter()
+                .map(named),
+        );
+    }
     Ok(problems)
 }
 
 /// One chapter in the browser: its diagrams and its console.
-fn check_page(chromium: &Path, page: &Path, html: &str, markdown: &str) -> Result<Vec<String>> {
+fn check_page(
+    chromium: &Path,
+    page: &Path,
+    html: &str,
+    markdown: &str,
+    translation: Option<&str>,
+) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     // A copy of the page, beside it (its relative links still work), that measures its
     // diagrams once they are drawn.
@@ -107,6 +153,13 @@ fn check_page(chromium: &Path, page: &Path, html: &str, markdown: &str) -> Resul
             .into_iter()
             .map(|problem| format!("{html}: {problem}")),
     );
+    if translation.is_some() {
+        problems.extend(
+            language::problems(&run.stdout)
+                .into_iter()
+                .map(|problem| format!("{html}: {problem}")),
+        );
+    }
     let expected = mermaid_blocks(markdown);
     let diagrams = rendered_diagrams(&run.stdout);
     if diagrams.failed > 0 {
@@ -122,7 +175,8 @@ fn check_page(chromium: &Path, page: &Path, html: &str, markdown: &str) -> Resul
         ));
     }
     // Name the page, not the measuring copy Chromium actually loaded.
-    let stderr = run.stderr.replace(&format!(".measured-{html}"), html);
+    let file = page.file_name().and_then(|n| n.to_str()).unwrap_or(html);
+    let stderr = run.stderr.replace(&format!(".measured-{file}"), file);
     for message in console_messages(&stderr) {
         if message.starts_with("\"Uncaught") {
             problems.push(format!("{html}: JavaScript error: {message}"));
@@ -147,7 +201,11 @@ struct Measured(PathBuf);
 impl Measured {
     fn copy_of(page: &Path) -> Result<Self> {
         let html = text_of(page)?;
-        let script = format!("<script>{}</script>", include_str!("browser/legibility.js"));
+        let script = format!(
+            "<script>{}</script><script>{}</script>",
+            include_str!("browser/legibility.js"),
+            include_str!("browser/language.js")
+        );
         let copy = page.with_file_name(format!(
             ".measured-{}",
             page.file_name()

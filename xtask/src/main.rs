@@ -14,6 +14,8 @@ mod failure_modes;
 mod feedback;
 mod grade;
 mod hint;
+#[cfg(feature = "maintainer")]
+mod i18n;
 mod list;
 mod new;
 mod processes;
@@ -69,6 +71,18 @@ enum Commands {
         /// check reports each one.
         #[arg(long, requires = "check")]
         self_test: bool,
+        /// The edition: `en` (English, the default) or `ko` (Korean, 한국어; built after the
+        /// English one, into target/book/ko/). With --check, both editions are checked.
+        #[arg(long, value_name = "LANG", value_parser = ["en", "ko"], default_value = "en")]
+        lang: String,
+    },
+    /// Maintainer: extract the English book's messages into po/messages.pot and merge them
+    /// into the Korean catalog po/ko.po, listing what is left to translate.
+    Po {
+        /// Change nothing; fail if the template is stale, a message is untranslated or
+        /// fuzzy, or a translation leaves out a glossary term (CI runs this).
+        #[arg(long)]
+        check: bool,
     },
     /// Grade your exercises: a chapter number (`01`), an exercise id, or nothing for all.
     Grade(grade::GradeArgs),
@@ -194,10 +208,11 @@ fn main() -> ExitCode {
             check,
             screenshots,
             self_test,
+            lang: _,
         } if check => {
             #[cfg(feature = "maintainer")]
             {
-                book::run(serve, port).and_then(|()| {
+                book::run_edition(serve, port, &book::KOREAN).and_then(|()| {
                     let checked = book_check(screenshots.as_deref())?;
                     if self_test && book_self_test()? != ExitCode::SUCCESS {
                         return Ok(ExitCode::FAILURE);
@@ -211,7 +226,16 @@ fn main() -> ExitCode {
                 as_maintainer("`cargo xtask book --check`")
             }
         }
-        Commands::Book { serve, port, .. } => book::run(serve, port).map(|()| ExitCode::SUCCESS),
+        Commands::Book {
+            serve, port, lang, ..
+        } => {
+            let edition = book::edition(&lang).expect("clap accepts only known codes");
+            book::run_edition(serve, port, edition).map(|()| ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "maintainer")]
+        Commands::Po { check } => i18n::run(check),
+        #[cfg(not(feature = "maintainer"))]
+        Commands::Po { .. } => as_maintainer("`cargo xtask po`"),
         Commands::Grade(args) => grade::run(&args),
         Commands::Hint { exercise, all } => hint::run(&exercise, all),
         Commands::List => list::run(),

@@ -104,12 +104,19 @@ pub fn run() -> Result<ExitCode> {
         );
     }
     step(
-        "the teacher's workflows pass actionlint (teacher/*.yml)",
+        "the workflows pass actionlint (teacher/*.yml, .github/workflows/*.yml)",
         timed(|| actionlint(&root)),
     );
-    step("book build", timed(|| book::run(false, 0).map(|()| true)));
     step(
-        "the book in a real browser (diagrams, links, JavaScript, search)",
+        "the Korean catalog is complete and current (po/ko.po, glossary terms)",
+        timed(|| Ok(crate::i18n::run(true)? == ExitCode::SUCCESS)),
+    );
+    step(
+        "book build, English and Korean",
+        timed(|| book::run_edition(false, 0, &book::KOREAN).map(|()| true)),
+    );
+    step(
+        "both editions in a real browser (diagrams, links, JavaScript, search, Korean text and font)",
         timed(|| Ok(crate::book_check(None)? == ExitCode::SUCCESS)),
     );
     step(
@@ -164,11 +171,13 @@ proves that the stubs *as shipped* fail and the reference solutions pass, which 
 checkout can show. This command is the maintainers' check of the whole book; to grade your \
 exercises, run `cargo xtask grade` (or `cargo xtask watch`).";
 
-/// Lints the GitHub Actions workflows a teacher copies (`teacher/*.yml`) with actionlint,
-/// which `.ci/run` installs from PyPI.
+/// Lints the GitHub Actions workflows with actionlint, which `.ci/run` installs from PyPI:
+/// the ones a teacher copies (`teacher/*.yml`) and the book's own (`.github/workflows/`,
+/// which publishes both editions).
 fn actionlint(root: &std::path::Path) -> Result<bool> {
-    let mut workflows: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("teacher"))
-        .context("failed to read teacher/")?
+    let mut workflows: Vec<std::path::PathBuf> = ["teacher", ".github/workflows"]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(root.join(folder)).into_iter().flatten())
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|e| e == "yml"))
