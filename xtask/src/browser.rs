@@ -239,19 +239,25 @@ struct DiagramLegibility {
     covered: Vec<String>,
 }
 
+/// What a script injected into a page left in the body's attribute `name` (as JSON), read
+/// from the page's dumped DOM.
+fn body_attribute(dom: &str, name: &str) -> Option<String> {
+    let document = scraper::Html::parse_document(dom);
+    let body = scraper::Selector::parse("body").expect("a valid selector");
+    document
+        .select(&body)
+        .next()
+        .and_then(|b| b.value().attr(name))
+        .map(str::to_owned)
+}
+
 /// Diagrams whose smallest text is below [`SMALLEST_DIAGRAM_TEXT_PX`] in a 1200 px window,
 /// and edge labels hidden under a box, from the body's `data-ptm-diagrams` in `dom`.
 fn legibility_problems(dom: &str) -> Vec<String> {
-    let document = scraper::Html::parse_document(dom);
-    let body = scraper::Selector::parse("body").expect("a valid selector");
-    let Some(measured) = document
-        .select(&body)
-        .next()
-        .and_then(|b| b.value().attr("data-ptm-diagrams"))
-    else {
+    let Some(measured) = body_attribute(dom, "data-ptm-diagrams") else {
         return vec!["the diagrams were never measured (did the page's scripts run?)".into()];
     };
-    let diagrams: Vec<DiagramLegibility> = match serde_json::from_str(measured) {
+    let diagrams: Vec<DiagramLegibility> = match serde_json::from_str(&measured) {
         Ok(diagrams) => diagrams,
         Err(error) => return vec![format!("the diagrams' measurements do not read: {error}")],
     };

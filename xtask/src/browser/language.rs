@@ -1,7 +1,7 @@
 //! What a reader of a translated edition sees, as `language.js` measured it in the browser:
 //! a page must be in the translation's language, and its letters must be drawn.
 
-use super::text_of;
+use super::{body_attribute, text_of};
 use std::path::Path;
 
 /// The share of a translated page's text blocks (outside code, output and diagrams) that
@@ -19,16 +19,10 @@ struct Measured {
 
 /// The problems of one page of a Korean edition, from its dumped DOM.
 pub fn problems(dom: &str) -> Vec<String> {
-    let document = scraper::Html::parse_document(dom);
-    let body = scraper::Selector::parse("body").expect("a valid selector");
-    let Some(measured) = document
-        .select(&body)
-        .next()
-        .and_then(|b| b.value().attr("data-ptm-language"))
-    else {
+    let Some(measured) = body_attribute(dom, "data-ptm-language") else {
         return vec!["its language was never measured (did the page's scripts run?)".into()];
     };
-    let measured: Measured = match serde_json::from_str(measured) {
+    let measured: Measured = match serde_json::from_str(&measured) {
         Ok(measured) => measured,
         Err(error) => return vec![format!("its language measurement does not read: {error}")],
     };
