@@ -183,16 +183,26 @@ pub fn ensure_tools(root: &Path, translations: bool) -> Result<PathBuf> {
          progress below.\nMeanwhile the chapters can be read as they are written, in \
          book/ (book/ch01-programs-and-processes.md …).",
         tools.display(),
-        missing
-            .iter()
-            .map(|(name, version)| format!("{name} {version}"))
-            .collect::<Vec<_>>()
-            .join(" and ")
+        in_words(
+            &missing
+                .iter()
+                .map(|(name, version)| format!("{name} {version}"))
+                .collect::<Vec<_>>()
+        )
     );
     for (name, version) in missing {
         install(&tools, name, version)?;
     }
     Ok(bin)
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn in_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// `cargo install --locked <name>@<version>` into `tools` (`<repo>/.tools`), building in
