@@ -14,6 +14,7 @@
 //! text around them explains them), so messages taken from code blocks and output samples
 //! are filled with their English by `po`, and a changed one needs no translator.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -55,7 +56,8 @@ pub fn run(check_only: bool) -> Result<ExitCode> {
         std::fs::copy(&extracted.pot, root.join(TEMPLATE))
             .with_context(|| format!("failed to write {TEMPLATE}"))?;
     }
-    let (translated, missing) = merge(&root.join(TEMPLATE), &root.join(KOREAN))?;
+    let headings = headings(&root.join("book"))?;
+    let (translated, missing) = merge(&root.join(TEMPLATE), &root.join(KOREAN), &headings)?;
     println!(
         "{TEMPLATE}: {} messages; {KOREAN}: {translated} translated, {} to translate",
         translated + missing.len(),
@@ -103,7 +105,11 @@ fn extract(root: &Path) -> Result<Extracted> {
 /// Rewrites `po` for the messages of `template`: a translation is kept while its English
 /// is unchanged, a message from code or an output sample gets its English, the rest is
 /// left empty. Returns how many are translated and the untranslated ones (page, English).
-fn merge(template: &Path, po: &Path) -> Result<(usize, Vec<(String, String)>)> {
+fn merge(
+    template: &Path,
+    po: &Path,
+    headings: &HashSet<String>,
+) -> Result<(usize, Vec<(String, String)>)> {
     let template = parse(template)?;
     let messages: Vec<(String, String)> = template
         .messages()
@@ -126,10 +132,11 @@ fn merge(template: &Path, po: &Path) -> Result<(usize, Vec<(String, String)>)> {
     let mut merged = Catalog::new(metadata);
     let (mut translated, mut missing) = (0, Vec::new());
     for (source, msgid) in messages {
-        let msgstr = kept
-            .get(&msgid)
-            .cloned()
-            .or_else(|| stays_english(&msgid).then(|| msgid.clone()));
+        let msgstr = kept.get(&msgid).cloned().or_else(|| {
+            // A quoted heading (the claims appendix's `### "Threads are cheaper"`) looks
+            // like a string literal but is prose.
+            (stays_english(&msgid) && !headings.contains(&msgid)).then(|| msgid.clone())
+        });
         match &msgstr {
             Some(_) => translated += 1,
             None => missing.push((first_page(&source), msgid.clone())),
@@ -147,11 +154,43 @@ fn merge(template: &Path, po: &Path) -> Result<(usize, Vec<(String, String)>)> {
     Ok((translated, missing))
 }
 
+/// The text of every heading of the English pages, without its `#`s and `{#id}`: what
+/// mdbook-xgettext takes as a heading's message.
+fn headings(book: &Path) -> Result<HashSet<String>> {
+    let mut found = HashSet::new();
+    for entry in
+        std::fs::read_dir(book).with_context(|| format!("failed to list {}", book.display()))?
+    {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("failed to read {}", path.display()))?;
+        let mut in_code = false;
+        for line in text.lines() {
+            if line.trim_start().starts_with("```") {
+                in_code = !in_code;
+            } else if let Some(heading) = line.strip_prefix('#').filter(|_| !in_code) {
+                let heading = heading.trim_start_matches('#').trim();
+                let heading = match heading.rfind(" {#") {
+                    Some(at) if heading.ends_with('}') => &heading[..at],
+                    _ => heading,
+                };
+                found.insert(heading.trim().to_owned());
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Whether a message is code or a lesson's output, which every edition shows in English:
 /// a comment or a string literal from a code block, or a whole output sample.
 pub fn stays_english(msgid: &str) -> bool {
     let fenced = msgid.starts_with("```") && !msgid.trim_start_matches('`').starts_with("mermaid");
-    let comment = msgid.starts_with("//") || msgid.starts_with("/*");
+    // Rust's comments, and Python's and the shell's (`# …`: a Markdown heading's message
+    // never starts with its `#`s).
+    let comment = msgid.starts_with("//") || msgid.starts_with("/*") || msgid.starts_with("# ");
     fenced || comment || string_literal(msgid)
 }
 
@@ -203,11 +242,30 @@ fn check(root: &Path, extracted: &Extracted) -> Result<Vec<String>> {
         }
     }
     let glossary = Glossary::load(&root.join(GLOSSARY))?;
+    let headings = headings(&root.join("book"))?;
     for message in korean.messages() {
         let Ok(msgstr) = message.msgstr() else {
             continue;
         };
-        if msgstr.is_empty() || stays_english(message.msgid()) {
+        let page = first_page(message.source());
+        if msgstr.is_empty() {
+            continue;
+        }
+        if let Some(quote) = changed_quote(message.msgid(), msgstr) {
+            problems.push(format!(
+                "{KOREAN} ({page}): the source notes' words must stay as they are, but `{quote}` \
+                 is not in the translation: {}",
+                shorten(message.msgid())
+            ));
+        }
+        let code = stays_english(message.msgid()) && !headings.contains(message.msgid());
+        if !code && page != "references.md" && left_in_english(message.msgid(), msgstr) {
+            problems.push(format!(
+                "{KOREAN} ({page}): left in English: {}",
+                shorten(message.msgid())
+            ));
+        }
+        if code {
             continue;
         }
         for term in glossary.missing_in(message.msgid(), msgstr) {
@@ -221,6 +279,35 @@ fn check(root: &Path, extracted: &Extracted) -> Result<Vec<String>> {
         }
     }
     Ok(problems)
+}
+
+/// A piece of the source notes' Korean (four or more characters between Markdown's
+/// punctuation, and before the `— note N` that names the note) that the translation does
+/// not hold as it is: the notes are quoted, not translated.
+fn changed_quote<'a>(msgid: &'a str, msgstr: &str) -> Option<&'a str> {
+    msgid
+        .split(['"', '*', '_', '(', ')', '[', ']', '`', '\n', '“', '”', '—'])
+        .map(str::trim)
+        .filter(|piece| piece.chars().count() >= 4 && piece.chars().any(is_hangul))
+        .find(|piece| !msgstr.contains(piece))
+}
+
+/// A sentence of prose (four words or more) whose translation is the English itself.
+/// Citations on the references page keep their published English and are not asked.
+fn left_in_english(msgid: &str, msgstr: &str) -> bool {
+    let words = msgid
+        .split_whitespace()
+        .filter(|w| {
+            w.chars()
+                .all(|c| c.is_ascii_alphabetic() || ",.;:'\"?!".contains(c))
+        })
+        .filter(|w| w.chars().any(|c| c.is_ascii_lowercase()))
+        .count();
+    words >= 4 && !msgstr.chars().any(is_hangul)
+}
+
+fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
 /// `po/glossary.toml`: the terms every translation uses.
@@ -428,6 +515,49 @@ mod tests {
             missing("스레드 quoted: threads", "노트").is_empty(),
             "the notes' own words"
         );
+    }
+
+    #[test]
+    fn a_quoted_heading_is_prose_to_translate() {
+        let book = tempfile_dir::Dir::new("ptm-headings").unwrap();
+        std::fs::write(
+            book.path().join("appendix.md"),
+            "# Claims\n\n### \"Threads are cheaper\" {#claim-cheaper}\n\n```text\n# not a heading\n```\n",
+        )
+        .unwrap();
+        let found = headings(book.path()).unwrap();
+        assert!(found.contains("\"Threads are cheaper\"") && found.contains("Claims"));
+        assert!(!found.contains("not a heading"));
+        assert!(
+            stays_english("\"Threads are cheaper\""),
+            "alone it looks like a literal"
+        );
+    }
+
+    #[test]
+    fn the_notes_quotes_stay_and_prose_is_translated() {
+        let quote = "스레드는 스택만 따로 가진다. — note 3";
+        assert_eq!(
+            changed_quote(quote, "스레드는 스택만 따로 가진다. — 노트 3"),
+            None
+        );
+        assert_eq!(
+            changed_quote(quote, "쓰레드는 스택만 따로 가진다. — 노트 3"),
+            Some("스레드는 스택만 따로 가진다.")
+        );
+        assert_eq!(
+            changed_quote("_프로세서_를 쓴다", "*프로세서*를 쓴다"),
+            None
+        );
+        let heading = "\"The OS cannot schedule threads\"";
+        assert!(left_in_english(heading, heading));
+        assert!(!left_in_english(
+            heading,
+            "\"OS는 스레드를 스케줄링할 수 없다\""
+        ));
+        let command = "`cargo xtask hint <exercise>`";
+        assert!(!left_in_english(command, command));
+        assert!(!left_in_english("p99 RSS", "p99 RSS"));
     }
 
     #[test]
