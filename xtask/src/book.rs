@@ -14,7 +14,7 @@ const TOOLS: &[(&str, &str)] = &[("mdbook", "0.5.4"), ("mdbook-mermaid", "0.17.1
 
 /// The translation tools (`mdbook-gettext`, `mdbook-xgettext`): installed only when a
 /// translation is built or its catalog updated, so a learner reading in English never
-/// waits for them. Version 0.4.0 is the one that works with mdbook 0.5 (its newest).
+/// waits for them. 0.4.0 works with mdbook 0.5; the 0.3 releases are built on mdbook 0.4.
 const I18N_TOOL: (&str, &str) = ("mdbook-i18n-helpers", "0.4.0");
 
 /// An edition of the book: its language code, the folder below `target/book/` it is built
